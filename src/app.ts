@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import type { AppDeps } from './deps.js';
+import { createApiAuth } from './api/api-auth.js';
+import { createAdminRouter } from './api/admin-router.js';
+import { createContactsRouter } from './contacts/contacts-router.js';
+import { createHealthRouter } from './health/health-router.js';
+import { createLegacyAuthRouter } from './legacy-auth/legacy-auth-router.js';
+import { renderLegacyError } from './legacy-auth/render-error.js';
+import { AppError } from './errors/app-error.js';
+import { createErrorHandler } from './lib/http/error-handler.js';
+import { createRequestLogger } from './lib/http/request-logger.js';
+
+/** Builds the monolith's Express app from its dependencies. No I/O, no listen. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.http.trustProxy);
+  app.use(createRequestLogger(deps.logger));
+
+  app.use(createHealthRouter(deps.readiness));
+  app.use(
+    '/auth',
+    createLegacyAuthRouter({
+      service: deps.legacyAuth,
+      passport: deps.passport,
+      session: deps.session,
+    }),
+  );
+
+  const api = express.Router();
+  api.use(
+    express.json({ limit: '64kb' }),
+    deps.session,
+    deps.passport.initialize(),
+    deps.passport.session(),
+    createApiAuth(deps.principalResolvers),
+  );
+  api.use('/contacts', createContactsRouter(deps.contacts));
+  api.use('/admin', createAdminRouter(deps.legacyUsers));
+  app.use('/api', api);
+
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
+  app.use(createErrorHandler({ logger: deps.logger, render: renderLegacyError }));
+  return app;
+}

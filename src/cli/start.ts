@@ -1,0 +1,102 @@
+/**
+ * `npm start`: the whole stack on one machine. Database (DATABASE_URL, or the embedded
+ * PostgreSQL under DATA_DIR) → migrations → demo data on an empty database → the monolith and
+ * the proxy as child processes → a banner. Ctrl-C or SIGTERM stops the children, then PostgreSQL.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { QueryTypes } from 'sequelize';
+import { loadConfig } from '../config/load-config.js';
+import { resolveDatabase } from '../db/database-url.js';
+import { createMigrator, createSeeder } from '../db/migrator.js';
+import { createSequelize } from '../db/sequelize.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/demo-accounts.js';
+import { runDemoSeeder } from '../demo/run-demo-seeder.js';
+import { createLogger } from '../lib/logger.js';
+import { onShutdownSignal } from '../lib/http/serve.js';
+import { runCli } from './run-cli.js';
+import { stackServices } from './stack-services.js';
+
+runCli(async () => {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, name: 'start' });
+  const database = await resolveDatabase(config, logger);
+  const sequelize = createSequelize({ url: database.url, poolMax: 2, logger });
+  try {
+    await createMigrator({ sequelize, databaseUrl: database.url, logger }).up();
+    const [row] = await sequelize.query<{ n: string }>('SELECT count(*) AS n FROM users', {
+      type: QueryTypes.SELECT,
+    });
+    if (Number(row?.n) === 0) {
+      logger.info('empty database: seeding demo data');
+      await runDemoSeeder(createSeeder({ sequelize, databaseUrl: database.url, logger }));
+    }
+  } finally {
+    await sequelize.close();
+  }
+
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const children = stackServices(config, ext).map((service) => {
+    const child = fork(fileURLToPath(new URL(service.entry, import.meta.url)), [], {
+      env: { ...process.env, DATABASE_URL: database.url, ...service.env },
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    });
+    return { ...service, child };
+  });
+
+  printBanner(children.map((c) => c.banner).flat(), database.embedded);
+
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    await Promise.all(children.map(({ child }) => stopChild(child)));
+    await database.stop();
+  };
+  return new Promise<number>((resolve) => {
+    onShutdownSignal(async () => {
+      await stopAll();
+      resolve(0);
+    });
+    for (const { name, child } of children) {
+      child.on('exit', (code, signal) => {
+        if (stopping) return;
+        logger.error({ service: name, code, signal }, 'a service stopped; stopping the stack');
+        stopAll().then(
+          () => resolve(code || 1),
+          () => resolve(1),
+        );
+      });
+    }
+  });
+});
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function printBanner(lines: string[], embedded: boolean): void {
+  const accounts = DEMO_ACCOUNTS.map(
+    (a) => `    ${a.email.padEnd(20)} ${a.role.padEnd(6)} password: ${DEMO_PASSWORD}`,
+  );
+  console.log(
+    [
+      '',
+      '  authshift is running',
+      ...lines.map((l) => `    ${l}`),
+      `    database   ${embedded ? 'embedded PostgreSQL (data in .data/postgres)' : 'DATABASE_URL'}`,
+      '  demo accounts (legacy bcrypt hashes):',
+      ...accounts,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,82 @@
+import { deepFreeze, parseEnv, type Env as RawEnv } from '../lib/config/env-config.js';
+import { envSchema, productionSecretProblems, type Env } from './schema.js';
+
+/** The monolith's typed, nested, frozen configuration. Only entry points call loadConfig. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  http: { host: string; port: number; trustProxy: string };
+  database: {
+    url: string | undefined;
+    poolMax: number;
+    embedded: { port: number; dataDir: string };
+  };
+  legacy: {
+    sessionSecret: string;
+    cookieSecure: boolean;
+    sessionMaxAgeSeconds: number;
+    bcryptRounds: number;
+  };
+  fuAuth: {
+    jwtSecret: string;
+    resetPasswordTokenSecret: string;
+    verificationTokenSecret: string;
+    jwtLifetimeSeconds: number;
+    resetPasswordTokenLifetimeSeconds: number;
+    verificationTokenLifetimeSeconds: number;
+    cookieSecure: boolean;
+    cookieMaxAgeSeconds: number;
+    dbTokenLifetimeSeconds: number;
+    requiresVerification: boolean;
+    passwordPolicy: { minLength: number; forbidEmail: boolean };
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  };
+  mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
+}
+
+export function loadConfig(env: RawEnv): Config {
+  return deepFreeze(toConfig(parseEnv(envSchema, env, productionSecretProblems)));
+}
+
+function toConfig(e: Env): Config {
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      embedded: { port: e.EMBEDDED_PG_PORT, dataDir: e.DATA_DIR },
+    },
+    legacy: {
+      sessionSecret: e.SESSION_SECRET,
+      cookieSecure: e.COOKIE_SECURE,
+      sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+      bcryptRounds: e.LEGACY_BCRYPT_ROUNDS,
+    },
+    fuAuth: {
+      jwtSecret: e.JWT_SECRET,
+      resetPasswordTokenSecret: e.RESET_PASSWORD_TOKEN_SECRET,
+      verificationTokenSecret: e.VERIFICATION_TOKEN_SECRET,
+      jwtLifetimeSeconds: e.JWT_LIFETIME_SECONDS,
+      resetPasswordTokenLifetimeSeconds: e.RESET_PASSWORD_TOKEN_LIFETIME_SECONDS,
+      verificationTokenLifetimeSeconds: e.VERIFICATION_TOKEN_LIFETIME_SECONDS,
+      cookieSecure: e.FU_COOKIE_SECURE,
+      cookieMaxAgeSeconds: e.FU_COOKIE_MAX_AGE_SECONDS,
+      dbTokenLifetimeSeconds: e.FU_DB_TOKEN_LIFETIME_SECONDS,
+      requiresVerification: e.FU_REQUIRES_VERIFICATION,
+      passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, forbidEmail: e.PASSWORD_FORBID_EMAIL },
+      argon2: {
+        memoryCost: e.ARGON2_MEMORY_KIB,
+        timeCost: e.ARGON2_TIME_COST,
+        parallelism: e.ARGON2_PARALLELISM,
+      },
+    },
+    mail: {
+      publicUrl: e.PUBLIC_URL,
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      outboxDir: e.MAIL_OUTBOX_DIR,
+    },
+  };
+}

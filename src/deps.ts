@@ -1,0 +1,107 @@
+/**
+ * The composition root: the only place that creates Sequelize, pools, repositories and services.
+ * Entry points call buildDeps(config); tests call it with overrides (clock, logger, hasher).
+ */
+import pg from 'pg';
+import type { Sequelize } from 'sequelize';
+import type { RequestHandler } from 'express';
+import type { Config } from './config/load-config.js';
+import { initModels, type Models } from './db/models/index.js';
+import { createSequelize } from './db/sequelize.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
+import {
+  createLegacyUserRepository,
+  type LegacyUserRepository,
+} from './users/legacy-user-repository.js';
+import { createContactRepository, type ContactRepository } from './contacts/contact-repository.js';
+import {
+  createLegacyAuthService,
+  type LegacyAuthService,
+  type Transact,
+} from './legacy-auth/legacy-auth-service.js';
+import { createPassport } from './legacy-auth/passport.js';
+import { createSessionMiddleware, createSessionStore } from './legacy-auth/session.js';
+import { legacySessionPrincipal, type PrincipalResolver } from './api/api-auth.js';
+import { createReadiness, shippedMigrations, type Readiness } from './health/readiness.js';
+
+export interface AppDeps {
+  config: Config;
+  databaseUrl: string;
+  logger: Logger;
+  clock: Clock;
+  sequelize: Sequelize;
+  pool: pg.Pool;
+  models: Models;
+  hasher: PasswordHasher;
+  legacyUsers: LegacyUserRepository;
+  contacts: ContactRepository;
+  legacyAuth: LegacyAuthService;
+  passport: ReturnType<typeof createPassport>;
+  session: RequestHandler;
+  principalResolvers: PrincipalResolver[];
+  readiness: Readiness;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+}
+
+export function buildDeps(
+  config: Config,
+  databaseUrl: string,
+  overrides: DepsOverrides = {},
+): AppDeps {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, name: 'authshift' });
+  const clock = overrides.clock ?? systemClock;
+  const sequelize = createSequelize({ url: databaseUrl, poolMax: config.database.poolMax, logger });
+  // A small pg pool for what Sequelize does not do: the session store.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 5,
+    application_name: 'authshift-sessions',
+  });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle session-pool client failed'));
+  const models = initModels(sequelize);
+  const hasher =
+    overrides.hasher ??
+    createPasswordHasher({
+      argon2: config.fuAuth.argon2,
+      bcryptRounds: config.legacy.bcryptRounds,
+    });
+  const legacyUsers = createLegacyUserRepository({ models, clock });
+  const transact: Transact = (work) => sequelize.transaction(work);
+  const legacyAuth = createLegacyAuthService({ users: legacyUsers, hasher, transact });
+  const store = createSessionStore(pool);
+  const session = createSessionMiddleware(store, {
+    secret: config.legacy.sessionSecret,
+    cookieSecure: config.legacy.cookieSecure,
+    maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
+  });
+
+  return {
+    config,
+    databaseUrl,
+    logger,
+    clock,
+    sequelize,
+    pool,
+    models,
+    hasher,
+    legacyUsers,
+    contacts: createContactRepository({ models, clock }),
+    legacyAuth,
+    passport: createPassport(legacyAuth),
+    session,
+    principalResolvers: [legacySessionPrincipal],
+    readiness: createReadiness(sequelize, shippedMigrations()),
+    async close() {
+      store.close();
+      await Promise.allSettled([sequelize.close(), pool.end()]);
+    },
+  };
+}

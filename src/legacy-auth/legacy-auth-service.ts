@@ -1,0 +1,87 @@
+import { UniqueConstraintError, type Transaction } from 'sequelize';
+import { AppError } from '../errors/app-error.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { LegacyUserRecord } from '../users/legacy-user.js';
+import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import type { ChangePasswordBody, RegisterBody } from './schemas.js';
+
+export type Transact = <T>(work: (transaction: Transaction) => Promise<T>) => Promise<T>;
+
+/**
+ * Lets another engine keep its copy of a legacy user in step with writes made here, inside the
+ * same transaction (the new engine's store follows legacy password changes this way).
+ */
+export interface LegacyWriteObserver {
+  passwordChanged(
+    user: LegacyUserRecord,
+    legacyHash: string,
+    transaction: Transaction,
+  ): Promise<void>;
+}
+
+export interface LegacyAuthServiceDeps {
+  users: LegacyUserRepository;
+  hasher: PasswordHasher;
+  transact: Transact;
+  observers?: LegacyWriteObserver[];
+}
+
+export type LegacyAuthService = ReturnType<typeof createLegacyAuthService>;
+
+/** The legacy engine's rules, unchanged for existing clients. No req/res here. */
+export function createLegacyAuthService({
+  users,
+  hasher,
+  transact,
+  observers = [],
+}: LegacyAuthServiceDeps) {
+  return {
+    /** Exact-case lookup; every failure before the password check looks the same to the client. */
+    async authenticate(email: string, password: string): Promise<LegacyUserRecord> {
+      const user = await users.findByEmailExact(email);
+      if (!user) {
+        await hasher.dummyVerify(password);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      if (!(await hasher.verify(password, user.hashedPassword)))
+        throw new AppError('INVALID_CREDENTIALS');
+      if (!user.isActive) throw new AppError('ACCOUNT_DISABLED');
+      await users.touchLastLogin(user.id);
+      return user;
+    },
+
+    async register(body: RegisterBody): Promise<LegacyUserRecord> {
+      if (await users.findByEmailExact(body.email)) throw new AppError('EMAIL_TAKEN');
+      const hashedPassword = await hasher.hashLegacy(body.password);
+      try {
+        return await users.create({
+          email: body.email,
+          fullName: body.full_name ?? null,
+          hashedPassword,
+        });
+      } catch (error) {
+        // Two registrations racing for one address: the unique index decides, the loser gets 409.
+        if (error instanceof UniqueConstraintError)
+          throw new AppError('EMAIL_TAKEN', { cause: error });
+        throw error;
+      }
+    },
+
+    async changePassword(user: LegacyUserRecord, body: ChangePasswordBody): Promise<void> {
+      if (!(await hasher.verify(body.current_password, user.hashedPassword))) {
+        throw new AppError('WRONG_CURRENT_PASSWORD');
+      }
+      const hash = await hasher.hashLegacy(body.new_password);
+      await transact(async (transaction) => {
+        await users.setPassword(user.id, hash, transaction);
+        for (const observer of observers) await observer.passwordChanged(user, hash, transaction);
+      });
+    },
+
+    /** Session → user: a deleted or deactivated account is simply not logged in any more. */
+    async userForSession(id: number): Promise<LegacyUserRecord | null> {
+      const user = await users.findById(id);
+      return user && user.isActive ? user : null;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import validator from 'validator';
+import { z } from 'zod';
+
+/**
+ * Request bodies of the legacy contract. Both engines (legacy `/auth/*` and the new engine's
+ * `/fu_auth/legacy/*` facade) validate with these, so their 422 bodies are identical.
+ */
+const email = z
+  .string()
+  .max(255)
+  .refine((value) => validator.isEmail(value), {
+    message: 'invalid e-mail',
+    params: { type: 'email_invalid' },
+  });
+
+export const MIN_LEGACY_PASSWORD_LENGTH = 8;
+
+export const loginBody = z.object({
+  email: z.string().min(1),
+  password: z.string().min(1),
+});
+
+export const registerBody = z.object({
+  email,
+  password: z.string().min(MIN_LEGACY_PASSWORD_LENGTH).max(1024),
+  full_name: z.string().max(255).nullish(),
+});
+
+export const changePasswordBody = z.object({
+  current_password: z.string().min(1),
+  new_password: z.string().min(MIN_LEGACY_PASSWORD_LENGTH).max(1024),
+});
+
+export type LoginBody = z.output<typeof loginBody>;
+export type RegisterBody = z.output<typeof registerBody>;
+export type ChangePasswordBody = z.output<typeof changePasswordBody>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Small zod building blocks for environment variables (strings in, typed values out). */
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a TCP port number' })
+    .int('must be an integer port')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(fallback);
+
+export const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a positive integer' })
+    .int('must be an integer')
+    .positive('must be greater than 0')
+    .default(fallback);
+
+export const boolFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      error: 'must be one of true/false, 1/0, yes/no, on/off',
+    })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+export const url = (what: string) =>
+  z.string().refine((v) => URL.canParse(v), { error: `must be a ${what} URL` });
+
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  .default('info');
+
+export const nodeEnv = z
+  .enum(['development', 'test', 'production'], {
+    error: 'must be development, test or production',
+  })
+  .default('development');

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Set by the global fixture for this run (and inherited by processes the tests start). */
+export const TEST_DATABASE_ENV = 'AUTHSHIFT_TEST_DATABASE_URL';
+
+export function testDatabaseUrl(): string {
+  const url = process.env[TEST_DATABASE_ENV];
+  if (!url) throw new Error(`${TEST_DATABASE_ENV} is not set: run tests through mocha (npm test)`);
+  return url;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a uniquely named database on the server behind `url` and returns its URL. */
+export async function createDatabase(url: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await onServer(url, (client) => client.query(`CREATE DATABASE "${name}"`));
+  return withDatabase(url, name);
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+/** A throw-away database on the test server, for tests that need an empty or private schema. */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = await createDatabase(testDatabaseUrl(), 'authshift_scratch');
+  return { url, drop: () => dropDatabase(url) };
+}

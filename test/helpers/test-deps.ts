@@ -1,0 +1,34 @@
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { buildDeps, type AppDeps, type DepsOverrides } from '../../src/deps.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { testDatabaseUrl } from './database.js';
+
+/**
+ * A valid Config for tests without touching process.env. Hashing is cheap here (small argon2
+ * and bcrypt costs); tests about the production parameters pass their own.
+ */
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  LEGACY_BCRYPT_ROUNDS: '4',
+  ARGON2_MEMORY_KIB: '1024',
+  ARGON2_TIME_COST: '1',
+  ARGON2_PARALLELISM: '1',
+  FU_COOKIE_SECURE: 'false',
+};
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabaseUrl(), ...overrides });
+}
+
+/** Real Sequelize on the test database; callers close it in after(). */
+export function buildTestDeps(
+  options: { env?: Record<string, string>; databaseUrl?: string } & DepsOverrides = {},
+): AppDeps {
+  const config = testConfig(options.env);
+  return buildDeps(config, options.databaseUrl ?? testDatabaseUrl(), {
+    logger: options.logger ?? silentLogger(),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+  });
+}
