@@ -1,5 +1,5 @@
 import { deepFreeze, parseEnv, type Env as RawEnv } from '../lib/config/env-config.js';
-import { envSchema, productionSecretProblems, type Env } from './schema.js';
+import { envSchema, productionProblems, type Env } from './schema.js';
 
 /** The monolith's typed, nested, frozen configuration. Only entry points call loadConfig. */
 export interface Config {
@@ -35,7 +35,7 @@ export interface Config {
 }
 
 export function loadConfig(env: RawEnv): Config {
-  return deepFreeze(toConfig(parseEnv(envSchema, env, productionSecretProblems)));
+  return deepFreeze(toConfig(parseEnv(envSchema, env, productionProblems)));
 }
 
 function toConfig(e: Env): Config {
