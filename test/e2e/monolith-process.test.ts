@@ -51,7 +51,9 @@ describe('monolith process (src/main.ts)', () => {
       expect(proc.output()).not.to.contain(user.password);
       expect(proc.output()).not.to.contain(cookie.split('=')[1]!);
     } finally {
-      expect(await proc.stop()).to.equal(0);
+      const code = await proc.stop();
+      if (code !== 0) console.log(proc.output());
+      expect(code).to.equal(0);
     }
     expect(proc.output()).to.contain('draining');
   });

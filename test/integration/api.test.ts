@@ -1,24 +1,16 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createApp } from '../../src/app.js';
-import type { AppDeps } from '../../src/deps.js';
 import { createLegacyUser, type LegacyUserFixture } from '../helpers/factories.js';
-import { buildTestDeps } from '../helpers/test-deps.js';
+import { useTestApp } from '../helpers/test-deps.js';
 
 describe('/api (contacts and admin)', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   async function loggedIn(
     options: { role?: string } = {},
   ): Promise<{ agent: ReturnType<typeof request.agent>; user: LegacyUserFixture }> {
-    const user = await createLegacyUser(deps.sequelize, options);
-    const agent = request.agent(app);
+    const user = await createLegacyUser(t.deps.sequelize, options);
+    const agent = request.agent(t.app);
     await agent
       .post('/auth/login')
       .send({ email: user.email, password: user.password })
@@ -28,12 +20,12 @@ describe('/api (contacts and admin)', () => {
 
   it('when nobody is logged in, then every /api route answers 401 not_authenticated', async () => {
     const calls = [
-      request(app).get('/api/contacts'),
-      request(app).post('/api/contacts').send({ name: 'x' }),
-      request(app).get('/api/contacts/1'),
-      request(app).put('/api/contacts/1').send({ name: 'x' }),
-      request(app).delete('/api/contacts/1'),
-      request(app).get('/api/admin/users'),
+      request(t.app).get('/api/contacts'),
+      request(t.app).post('/api/contacts').send({ name: 'x' }),
+      request(t.app).get('/api/contacts/1'),
+      request(t.app).put('/api/contacts/1').send({ name: 'x' }),
+      request(t.app).delete('/api/contacts/1'),
+      request(t.app).get('/api/admin/users'),
     ];
     for (const res of await Promise.all(calls)) {
       expect(res.status).to.equal(401);
