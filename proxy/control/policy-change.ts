@@ -41,6 +41,7 @@ export type PolicyChange = z.output<typeof policyChangeSchema>;
 const add = (list: readonly string[], item: string) => [...new Set([...list, item])].sort();
 const remove = (list: readonly string[], item: string) => list.filter((x) => x !== item);
 
+/** Lists are normalised here too, so callers that skip the schema cannot store raw spellings. */
 export function applyChange(
   policy: RolloutPolicy,
   change: PolicyChange,
@@ -50,17 +51,17 @@ export function applyChange(
     case 'set_percent':
       return { ...policy, percent: Math.round(change.percent * 100) / 100 };
     case 'allow_add':
-      return { ...policy, allow: add(policy.allow, change.email) };
+      return { ...policy, allow: add(policy.allow, normaliseEmail(change.email)) };
     case 'allow_remove':
-      return { ...policy, allow: remove(policy.allow, change.email) };
+      return { ...policy, allow: remove(policy.allow, normaliseEmail(change.email)) };
     case 'deny_add':
-      return { ...policy, deny: add(policy.deny, change.email) };
+      return { ...policy, deny: add(policy.deny, normaliseEmail(change.email)) };
     case 'deny_remove':
-      return { ...policy, deny: remove(policy.deny, change.email) };
+      return { ...policy, deny: remove(policy.deny, normaliseEmail(change.email)) };
     case 'domain_add':
-      return { ...policy, domains: add(policy.domains, change.domain) };
+      return { ...policy, domains: add(policy.domains, normaliseDomain(change.domain)) };
     case 'domain_remove':
-      return { ...policy, domains: remove(policy.domains, change.domain) };
+      return { ...policy, domains: remove(policy.domains, normaliseDomain(change.domain)) };
     case 'kill':
       return { ...policy, killed: true };
     case 'unkill':
