@@ -227,9 +227,14 @@ const patterns = new Map(
   ]),
 );
 
-/** The methods served at `path` (empty when no route has that path): for 405's `Allow`. */
+/**
+ * The methods served at `path` (empty when no route has that path), for 405's `Allow`. Every
+ * matching route counts: `DELETE /users/me` is served, by `/users/{id}`. (Starlette names only the
+ * first partially matching route's method; the full list is what RFC 9110 asks for.)
+ */
 export function methodsAt(path: string): string[] {
-  return ROUTES.filter((route) => patterns.get(route.path)!.test(path)).map((route) =>
+  const methods = ROUTES.filter((route) => patterns.get(route.path)!.test(path)).map((route) =>
     route.method.toUpperCase(),
   );
+  return [...new Set(methods)];
 }
