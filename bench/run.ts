@@ -10,6 +10,7 @@ type Bench = () => Promise<BenchResult[]>;
 
 /** Each benchmark is its own module; add new ones here. */
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
+  login: () => import('./login.js'),
   proxy: () => import('./proxy.js'),
 };
 

@@ -6,6 +6,8 @@ import { createContactsRouter } from './contacts/contacts-router.js';
 import { createHealthRouter } from './health/health-router.js';
 import { createLegacyAuthRouter } from './legacy-auth/legacy-auth-router.js';
 import { renderLegacyError } from './legacy-auth/render-error.js';
+import { createFacadeRouter } from './fu-auth/facade/facade-router.js';
+import { createFuAuthRouter, FU_AUTH_PREFIX } from './fu-auth/fu-auth-router.js';
 import { AppError } from './errors/app-error.js';
 import { createErrorHandler } from './lib/http/error-handler.js';
 import { createRequestLogger } from './lib/http/request-logger.js';
@@ -24,6 +26,15 @@ export function createApp(deps: AppDeps): Express {
       service: deps.legacyAuth,
       passport: deps.passport,
       session: deps.session,
+    }),
+  );
+
+  app.use(
+    FU_AUTH_PREFIX,
+    createFuAuthRouter({
+      ...deps.fuAuth.deps,
+      logger: deps.logger,
+      facade: createFacadeRouter({ ...deps.fuAuth.facade, logger: deps.logger }),
     }),
   );
 

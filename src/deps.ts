@@ -25,6 +25,8 @@ import { createPassport } from './legacy-auth/passport.js';
 import { createSessionMiddleware, createSessionStore } from './legacy-auth/session.js';
 import { legacySessionPrincipal, type PrincipalResolver } from './api/api-auth.js';
 import { createReadiness, shippedMigrations, type Readiness } from './health/readiness.js';
+import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
+import type { FuAuthHooks } from './fu-auth/hooks.js';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +43,7 @@ export interface AppDeps {
   passport: ReturnType<typeof createPassport>;
   session: RequestHandler;
   principalResolvers: PrincipalResolver[];
+  fuAuth: FuAuth;
   readiness: Readiness;
   close(): Promise<void>;
 }
@@ -49,7 +52,12 @@ export interface DepsOverrides {
   logger?: Logger;
   clock?: Clock;
   hasher?: PasswordHasher;
+  /** The new engine's hooks; by default they send the forgot-password and verification e-mails. */
+  fuHooks?: FuAuthHooks;
 }
+
+/** Rate-limit windows older than this are dropped by a background sweep. */
+const RATE_LIMIT_PRUNE_MS = 10 * 60 * 1000;
 
 export function buildDeps(
   config: Config,
@@ -75,7 +83,32 @@ export function buildDeps(
     });
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => sequelize.transaction(work);
-  const legacyAuth = createLegacyAuthService({ users: legacyUsers, hasher, transact });
+  const fuAuth = buildFuAuth({
+    config,
+    sequelize,
+    clock,
+    logger,
+    hasher,
+    legacyUsers,
+    ...(overrides.fuHooks ? { hooks: overrides.fuHooks } : {}),
+  });
+  const legacyAuth = createLegacyAuthService({
+    users: legacyUsers,
+    hasher,
+    transact,
+    observers: [fuAuth.legacyObserver],
+  });
+  const longestWindow = Math.max(
+    ...Object.values(config.fuAuth.rateLimit).flatMap((rule) =>
+      typeof rule === 'object' ? [rule.windowSeconds] : [],
+    ),
+  );
+  const pruneRateLimits = setInterval(() => {
+    fuAuth.limiter
+      .prune(longestWindow)
+      .catch((error: unknown) => logger.warn({ err: error }, 'pruning rate limits failed'));
+  }, RATE_LIMIT_PRUNE_MS);
+  pruneRateLimits.unref();
   const store = createSessionStore(pool);
   const session = createSessionMiddleware(store, {
     secret: config.legacy.sessionSecret,
@@ -97,9 +130,11 @@ export function buildDeps(
     legacyAuth,
     passport: createPassport(legacyAuth),
     session,
-    principalResolvers: [legacySessionPrincipal],
+    principalResolvers: [legacySessionPrincipal, ...fuAuth.principalResolvers],
+    fuAuth,
     readiness: createReadiness(sequelize, shippedMigrations()),
     async close() {
+      clearInterval(pruneRateLimits);
       store.close();
       await Promise.allSettled([sequelize.close(), pool.end()]);
     },

@@ -1,6 +1,11 @@
 import { deepFreeze, parseEnv, type Env as RawEnv } from '../lib/config/env-config.js';
 import { envSchema, productionProblems, type Env } from './schema.js';
 
+export interface RateRule {
+  max: number;
+  windowSeconds: number;
+}
+
 /** The monolith's typed, nested, frozen configuration. Only entry points call loadConfig. */
 export interface Config {
   env: Env['NODE_ENV'];
@@ -30,6 +35,14 @@ export interface Config {
     requiresVerification: boolean;
     passwordPolicy: { minLength: number; forbidEmail: boolean };
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    legacyWriteBack: boolean;
+    rateLimit: {
+      enabled: boolean;
+      loginPerIp: RateRule;
+      loginFailuresPerAccount: RateRule;
+      forgotPerIp: RateRule;
+      forgotPerAccount: RateRule;
+    };
   };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
 }
@@ -70,6 +83,14 @@ function toConfig(e: Env): Config {
         memoryCost: e.ARGON2_MEMORY_KIB,
         timeCost: e.ARGON2_TIME_COST,
         parallelism: e.ARGON2_PARALLELISM,
+      },
+      legacyWriteBack: e.FU_LEGACY_WRITE_BACK,
+      rateLimit: {
+        enabled: e.RATE_LIMIT_ENABLED,
+        loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+        loginFailuresPerAccount: e.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+        forgotPerIp: e.RATE_LIMIT_FORGOT_PER_IP,
+        forgotPerAccount: e.RATE_LIMIT_FORGOT_PER_ACCOUNT,
       },
     },
     mail: {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { boolFlag, logLevel, nodeEnv, port, positiveInt, url } from '../lib/config/env-types.js';
+import {
+  boolFlag,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveInt,
+  rateRule,
+  url,
+} from '../lib/config/env-types.js';
 
 /**
  * Development-only secrets. They let `npm start` work on a fresh clone; production refuses them
@@ -48,6 +56,16 @@ export const envSchema = z.object({
   ARGON2_MEMORY_KIB: positiveInt(65536),
   ARGON2_TIME_COST: positiveInt(3),
   ARGON2_PARALLELISM: positiveInt(4),
+  // Invariant 3: mirror every new-engine write into `users` while the legacy engine may come back.
+  FU_LEGACY_WRITE_BACK: boolFlag(true),
+
+  // Login and forgot-password throttling (contracts/fu_auth.md, deliberate deviation), counted in
+  // PostgreSQL so every instance shares the counts. An office behind one IP must not notice it.
+  RATE_LIMIT_ENABLED: boolFlag(true),
+  RATE_LIMIT_LOGIN_PER_IP: rateRule('300/60'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: rateRule('10/900'),
+  RATE_LIMIT_FORGOT_PER_IP: rateRule('60/60'),
+  RATE_LIMIT_FORGOT_PER_ACCOUNT: rateRule('5/900'),
 
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
@@ -17,6 +19,11 @@ export const TEST_ENV: Record<string, string> = {
   ARGON2_TIME_COST: '1',
   ARGON2_PARALLELISM: '1',
   FU_COOKIE_SECURE: 'false',
+  // Every test logs in from 127.0.0.1: the rate-limit tests set their own limits and client IPs.
+  RATE_LIMIT_LOGIN_PER_IP: '1000000/60',
+  RATE_LIMIT_FORGOT_PER_IP: '1000000/60',
+  RATE_LIMIT_FORGOT_PER_ACCOUNT: '1000/60',
+  MAIL_OUTBOX_DIR: path.join(os.tmpdir(), `authshift-test-outbox-${process.pid}`),
 };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -32,6 +39,7 @@ export function buildTestDeps(
     logger: options.logger ?? silentLogger(),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.fuHooks ? { fuHooks: options.fuHooks } : {}),
   });
 }
 

@@ -43,3 +43,22 @@ export const nodeEnv = z
     error: 'must be development, test or production',
   })
   .default('development');
+
+/** A rate-limit rule written `MAX/SECONDS`, e.g. `300/60` = at most 300 per 60-second window. */
+export const rateRule = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+      const max = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]);
+      if (!match || max < 1 || windowSeconds < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be MAX/SECONDS with both above 0, e.g. 300/60',
+        });
+        return z.NEVER;
+      }
+      return { max, windowSeconds };
+    });

@@ -59,11 +59,13 @@ export function toValidationIssue(issue: ZodIssue, location: string): Validation
       };
     case 'invalid_format':
       if (issue.format === 'regex' && 'pattern' in issue) {
+        // zod reports the pattern as a regex literal (`/^x$/`); pydantic shows its source.
+        const pattern = String(issue.pattern).replace(/^\/(.*)\/[a-z]*$/s, '$1');
         return {
           ...base,
           type: 'string_pattern_mismatch',
-          msg: `String should match pattern '${String(issue.pattern)}'`,
-          ctx: { pattern: String(issue.pattern) },
+          msg: `String should match pattern '${pattern}'`,
+          ctx: { pattern },
         };
       }
       return { ...base, type: 'value_error', msg: issue.message };

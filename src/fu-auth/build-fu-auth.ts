@@ -1,0 +1,119 @@
+import type { Sequelize } from 'sequelize';
+import type { PrincipalResolver } from '../api/api-auth.js';
+import type { Config } from '../config/load-config.js';
+import type { LegacyWriteObserver } from '../legacy-auth/legacy-auth-service.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import { createAuthenticator } from './authenticator.js';
+import { createFacadeService } from './facade/facade-service.js';
+import { createFacadeSessionStore } from './facade/facade-session-store.js';
+import type { FacadeRouterDeps } from './facade/facade-router.js';
+import type { FuAuthDeps } from './fu-auth-deps.js';
+import type { FuAuthHooks } from './hooks.js';
+import { createMailHooks } from './mail/mail-hooks.js';
+import { createMailer } from './mail/mailer.js';
+import { fuPrincipalResolvers } from './principals.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
+import { createThrottles } from './rate-limit/throttles.js';
+import { createActionTokens } from './strategies/action-tokens.js';
+import { createDatabaseStrategy } from './strategies/database-strategy.js';
+import { createJwtStrategy } from './strategies/jwt-strategy.js';
+import { createAccessTokenStore } from './store/access-token-store.js';
+import { createFuUsersStore } from './store/fu-users-store.js';
+import type { UserStore } from './store/user-store.js';
+import { createUserManager } from './user-manager.js';
+
+export interface FuAuth {
+  deps: FuAuthDeps;
+  facade: Omit<FacadeRouterDeps, 'logger'>;
+  principalResolvers: PrincipalResolver[];
+  /** Lets legacy password changes reach the new engine's copy in the same transaction. */
+  legacyObserver: LegacyWriteObserver;
+  limiter: RateLimiter;
+}
+
+/** Wires the new engine for buildDeps: the only place its parts are created. */
+export function buildFuAuth(input: {
+  config: Config;
+  sequelize: Sequelize;
+  clock: Clock;
+  logger: Logger;
+  hasher: PasswordHasher;
+  legacyUsers: LegacyUserRepository;
+  hooks?: FuAuthHooks;
+}): FuAuth {
+  const { config, sequelize, clock, hasher } = input;
+  const settings = config.fuAuth;
+  const fuUsers = createFuUsersStore({ sequelize, clock, writeBack: settings.legacyWriteBack });
+  // Issue 5 switches this between `fu_users` and the consolidated `users` at run time.
+  const store = (): UserStore => fuUsers;
+  const hooks =
+    input.hooks ??
+    createMailHooks({
+      mailer: createMailer(config.mail),
+      publicUrl: config.mail.publicUrl,
+      logger: input.logger,
+    });
+  const tokens = createActionTokens(
+    {
+      resetSecret: settings.resetPasswordTokenSecret,
+      resetLifetimeSeconds: settings.resetPasswordTokenLifetimeSeconds,
+      verifySecret: settings.verificationTokenSecret,
+      verifyLifetimeSeconds: settings.verificationTokenLifetimeSeconds,
+    },
+    { hasher, clock },
+  );
+  const jwt = createJwtStrategy({
+    secret: settings.jwtSecret,
+    lifetimeSeconds: settings.jwtLifetimeSeconds,
+    clock,
+    store,
+  });
+  const database = createDatabaseStrategy({
+    tokens: createAccessTokenStore(sequelize),
+    lifetimeSeconds: settings.dbTokenLifetimeSeconds,
+    clock,
+    store,
+  });
+  const limiter = createRateLimiter({ sequelize, clock });
+  const throttles = createThrottles(limiter, settings.rateLimit);
+  const facadeSession = {
+    service: createFacadeService({ store, legacyUsers: input.legacyUsers, hasher }),
+    sessions: createFacadeSessionStore(sequelize),
+    clock,
+  };
+  return {
+    deps: {
+      store,
+      manager: createUserManager({ store, hasher, tokens, hooks, policy: settings.passwordPolicy }),
+      jwt,
+      database,
+      authenticator: createAuthenticator({ jwt, database }),
+      throttles,
+      hooks,
+      requiresVerification: settings.requiresVerification,
+      cookie: { maxAgeSeconds: settings.cookieMaxAgeSeconds, secure: settings.cookieSecure },
+    },
+    facade: {
+      ...facadeSession,
+      throttles,
+      cookie: {
+        secure: config.legacy.cookieSecure,
+        maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
+      },
+    },
+    principalResolvers: fuPrincipalResolvers({
+      jwt,
+      database,
+      requiresVerification: settings.requiresVerification,
+      facade: facadeSession,
+    }),
+    legacyObserver: {
+      passwordChanged: (user, legacyHash, transaction) =>
+        store().followLegacyPassword(user.id, legacyHash, transaction),
+    },
+    limiter,
+  };
+}

@@ -1,0 +1,22 @@
+import type { Authenticator } from './authenticator.js';
+import type { FuAuthHooks } from './hooks.js';
+import type { CookieSettings } from './http/transports.js';
+import type { Throttles } from './rate-limit/throttles.js';
+import type { TokenStrategy } from './strategies/jwt-strategy.js';
+import type { UserStore } from './store/user-store.js';
+import type { UserManager } from './user-manager.js';
+
+/** Everything the `/fu_auth` routers need; built once in src/deps.ts. */
+export interface FuAuthDeps {
+  /** The active user store; a getter so it can be switched at run time. */
+  store: () => UserStore;
+  manager: UserManager;
+  jwt: TokenStrategy;
+  database: TokenStrategy;
+  authenticator: Authenticator;
+  throttles: Throttles;
+  hooks: FuAuthHooks;
+  /** FU_REQUIRES_VERIFICATION: both the auth and the users router (upstream's per-router flag). */
+  requiresVerification: boolean;
+  cookie: CookieSettings;
+}

@@ -1,0 +1,73 @@
+import type { Response, Router } from 'express';
+import { AppError } from '../../errors/app-error.js';
+import { parseInput } from '../../lib/http/validate.js';
+import { credentialOf, requestInfo } from '../authenticator.js';
+import type { FuAuthDeps } from '../fu-auth-deps.js';
+import type { LoginResponse } from '../hooks.js';
+import { formBody, formFields } from '../http/form-body.js';
+import { sendJson } from '../http/send.js';
+import { authCookie, authCookieDeletion } from '../http/transports.js';
+import type { FuUser } from '../store/user-store.js';
+import { loginForm } from '../validation/schemas.js';
+
+/**
+ * The auth routers of both backends: `/jwt/login|logout` (bearer) and `/cookie/login|logout`
+ * (database strategy). Bad credentials are 400, not 401, and an inactive user is indistinguishable
+ * from a wrong password (upstream `router/auth.py`).
+ * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/router/auth.py
+ */
+export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
+  const current = deps.authenticator.current({ verified: deps.requiresVerification });
+
+  const authenticate = async (username: string, password: string): Promise<FuUser> => {
+    const user = await deps.manager.authenticate(username, password);
+    if (!user || !user.isActive) throw new AppError('LOGIN_BAD_CREDENTIALS');
+    if (deps.requiresVerification && !user.isVerified)
+      throw new AppError('LOGIN_USER_NOT_VERIFIED');
+    return user;
+  };
+
+  const loginResponse = {
+    jwt: async (user: FuUser): Promise<LoginResponse> => ({
+      status: 200,
+      headers: {},
+      body: { access_token: await deps.jwt.write(user), token_type: 'bearer' },
+    }),
+    cookie: async (user: FuUser): Promise<LoginResponse> => ({
+      status: 204,
+      headers: { 'set-cookie': authCookie(await deps.database.write(user), deps.cookie) },
+      body: undefined,
+    }),
+  };
+
+  for (const backend of ['jwt', 'cookie'] as const) {
+    router.post(`/${backend}/login`, ...formBody(), async (req, res) => {
+      const form = parseInput(loginForm, await formFields(req));
+      const user = await deps.throttles.login(req.ip, form.username, () =>
+        authenticate(form.username, form.password),
+      );
+      await deps.store().touchLogin(user);
+      const response = await loginResponse[backend](user);
+      await deps.hooks.onAfterLogin(user, requestInfo(req), response);
+      send(res, response);
+    });
+
+    router.post(`/${backend}/logout`, current, async (req, res) => {
+      const { token } = credentialOf(req);
+      if (backend === 'jwt') {
+        await deps.jwt.destroy(token);
+      } else {
+        // A credential of the other backend finds no row; the cookie is cleared all the same.
+        await deps.database.destroy(token);
+        res.setHeader('set-cookie', authCookieDeletion(deps.cookie));
+      }
+      res.status(204).end();
+    });
+  }
+}
+
+function send(res: Response, response: LoginResponse): void {
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (response.body === undefined) res.status(response.status).end();
+  else sendJson(res, response.status, response.body);
+}

@@ -1,0 +1,25 @@
+import type { Router } from 'express';
+import { requestInfo } from '../authenticator.js';
+import type { FuAuthDeps } from '../fu-auth-deps.js';
+import { bodyInput, embeddedBody, jsonBody } from '../http/request-body.js';
+import { sendJson } from '../http/send.js';
+import { emailBody, resetPasswordBody } from '../validation/schemas.js';
+
+/**
+ * `POST /forgot-password` always answers `202 null` (unknown, inactive or not: no enumeration);
+ * the token only ever travels through the hook. `POST /reset-password` answers `200 null`.
+ */
+export function addResetPasswordRoutes(router: Router, deps: FuAuthDeps): void {
+  router.post('/forgot-password', ...jsonBody(), async (req, res) => {
+    const { email } = embeddedBody(emailBody, bodyInput(req));
+    await deps.throttles.forgotPassword(req.ip, email);
+    await deps.manager.forgotPassword(email, requestInfo(req));
+    sendJson(res, 202, null);
+  });
+
+  router.post('/reset-password', ...jsonBody(), async (req, res) => {
+    const { token, password } = embeddedBody(resetPasswordBody, bodyInput(req));
+    await deps.manager.resetPassword(token, password, requestInfo(req));
+    sendJson(res, 200, null);
+  });
+}

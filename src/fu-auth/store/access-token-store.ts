@@ -1,0 +1,35 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+
+/**
+ * `fu_access_tokens`, the database strategy's table. It refers to users only by their UUID, which
+ * is the same in every phase, so it does not depend on which user store is active.
+ */
+export interface AccessTokenStore {
+  insert(token: string, userId: string, createdAt: Date): Promise<void>;
+  /** The user id of a token created at or after `notBefore`; older rows simply do not count. */
+  userIdFor(token: string, notBefore: Date): Promise<string | null>;
+  delete(token: string): Promise<void>;
+}
+
+export function createAccessTokenStore(sequelize: Sequelize): AccessTokenStore {
+  return {
+    async insert(token, userId, createdAt) {
+      await sequelize.query(
+        'INSERT INTO fu_access_tokens (token, created_at, user_id) VALUES (:token, :createdAt, :userId)',
+        { replacements: { token, createdAt, userId } },
+      );
+    },
+    async userIdFor(token, notBefore) {
+      const [row] = await sequelize.query<{ user_id: string }>(
+        'SELECT user_id FROM fu_access_tokens WHERE token = :token AND created_at >= :notBefore',
+        { replacements: { token, notBefore }, type: QueryTypes.SELECT },
+      );
+      return row?.user_id ?? null;
+    },
+    async delete(token) {
+      await sequelize.query('DELETE FROM fu_access_tokens WHERE token = :token', {
+        replacements: { token },
+      });
+    },
+  };
+}

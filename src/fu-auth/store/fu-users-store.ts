@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import type { Clock } from '../../lib/clock.js';
+import { toLegacyUserRecord } from '../../users/legacy-user-repository.js';
+import { legacyCandidate } from './legacy-candidate.js';
+import { createLegacyMirror } from './legacy-mirror.js';
+import {
+  EmailConflictError,
+  type FuUser,
+  type FuUserChanges,
+  type UserStore,
+} from './user-store.js';
+
+interface FuUserRow {
+  id: string;
+  email: string;
+  hashed_password: string;
+  is_active: boolean;
+  is_superuser: boolean;
+  is_verified: boolean;
+  legacy_user_id: number | null;
+}
+
+const COLUMNS = 'id, email, hashed_password, is_active, is_superuser, is_verified, legacy_user_id';
+
+function toFuUser(row: FuUserRow): FuUser {
+  return {
+    id: row.id,
+    email: row.email,
+    hashedPassword: row.hashed_password,
+    isActive: row.is_active,
+    isSuperuser: row.is_superuser,
+    isVerified: row.is_verified,
+    legacyUserId: row.legacy_user_id,
+  };
+}
+
+export interface FuUsersStoreOptions {
+  sequelize: Sequelize;
+  clock: Clock;
+  /** Invariant 3: mirror passwords, e-mails and flags into the legacy twin (FU_LEGACY_WRITE_BACK). */
+  writeBack: boolean;
+}
+
+/**
+ * Phase 1 store: users live in `fu_users`, each linked to a legacy `users` twin. The twin is always
+ * created and deleted with the user (it carries the integer id of the legacy contract and owns the
+ * user's contacts); with write-back on, every other change is mirrored into it too.
+ */
+export function createFuUsersStore({
+  sequelize,
+  clock,
+  writeBack,
+}: FuUsersStoreOptions): UserStore {
+  const mirror = createLegacyMirror({ sequelize, clock, writeBack });
+
+  async function select(
+    where: string,
+    replacements: Record<string, unknown>,
+    transaction?: Transaction,
+  ): Promise<FuUser | null> {
+    const [row] = await sequelize.query<FuUserRow>(
+      `SELECT ${COLUMNS} FROM fu_users WHERE ${where} LIMIT 1`,
+      { replacements, transaction, type: QueryTypes.SELECT },
+    );
+    return row ? toFuUser(row) : null;
+  }
+
+  /** Both tables' unique indexes mean the same thing to callers: the e-mail is taken. */
+  async function guardEmail<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new EmailConflictError(error);
+      throw error;
+    }
+  }
+
+  const store: UserStore = {
+    kind: 'fu_users',
+    legacyPasswordMirror: writeBack,
+    transaction: (work) => sequelize.transaction(work),
+
+    getById: (id, transaction) => select('id = :id', { id }, transaction),
+    getByEmail: (email, transaction) =>
+      select('lower(email) = lower(:email)', { email }, transaction),
+    getByEmailExact: (email, transaction) => select('email = :email', { email }, transaction),
+    getByLegacyId: (legacyUserId, transaction) =>
+      select('legacy_user_id = :legacyUserId', { legacyUserId }, transaction),
+
+    async list(limit, offset, transaction) {
+      const rows = await sequelize.query<FuUserRow>(
+        `SELECT ${COLUMNS} FROM fu_users ORDER BY lower(email), id LIMIT :limit OFFSET :offset`,
+        { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
+      );
+      return rows.map(toFuUser);
+    },
+
+    async emailTaken(email, transaction) {
+      const [row] = await sequelize.query<{ taken: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM fu_users WHERE lower(email) = lower(:email))
+             OR EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(:email)
+                          AND NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id))
+             AS taken`,
+        { replacements: { email }, transaction, type: QueryTypes.SELECT },
+      );
+      return row?.taken === true;
+    },
+
+    async findLegacyOnly(email, transaction) {
+      const rows = await sequelize.query<Parameters<typeof toLegacyUserRecord>[0]>(
+        `SELECT u.* FROM users u
+          WHERE lower(u.email) = lower(:email)
+            AND NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)
+          ORDER BY u.id`,
+        { replacements: { email }, transaction, type: QueryTypes.SELECT },
+      );
+      return rows.map(toLegacyUserRecord).map(legacyCandidate);
+    },
+
+    async importLegacy(candidate, hashedPassword, transaction) {
+      const now = clock.now();
+      // ON CONFLICT without a target covers the legacy link (a concurrent import) and the e-mail
+      // index (another user holds the address case-insensitively) without aborting the transaction.
+      const [row] = await sequelize.query<FuUserRow>(
+        `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
+         VALUES (:id, :email, :hash, :active, :superuser, :verified, :legacyUserId, :now, :now)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+        {
+          replacements: {
+            id: randomUUID(),
+            email: candidate.email,
+            hash: hashedPassword,
+            active: candidate.isActive,
+            superuser: candidate.isSuperuser,
+            verified: candidate.isVerified,
+            legacyUserId: candidate.legacyUserId,
+            now,
+          },
+          transaction,
+          type: QueryTypes.SELECT,
+        },
+      );
+      if (row) return toFuUser(row);
+      return store.getByLegacyId(candidate.legacyUserId, transaction);
+    },
+
+    create: (user, transaction) =>
+      guardEmail(async () => {
+        const legacyUserId = await mirror.createTwin(user, transaction);
+        const [row] = await sequelize.query<FuUserRow>(
+          `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
+           VALUES (:id, :email, :hash, :active, :superuser, :verified, :legacyUserId, :now, :now)
+           RETURNING ${COLUMNS}`,
+          {
+            replacements: {
+              id: randomUUID(),
+              email: user.email,
+              hash: user.hashedPassword,
+              active: user.isActive,
+              superuser: user.isSuperuser,
+              verified: user.isVerified,
+              legacyUserId,
+              now: clock.now(),
+            },
+            transaction,
+            type: QueryTypes.SELECT,
+          },
+        );
+        return toFuUser(row!);
+      }),
+
+    update: (user, changes, transaction) =>
+      guardEmail(async () => {
+        const updated = await updateRow(user, changes, transaction);
+        if (user.legacyUserId !== null)
+          await mirror.applyChanges(user.legacyUserId, changes, transaction);
+        return updated;
+      }),
+
+    async delete(user, transaction) {
+      await sequelize.query('DELETE FROM fu_users WHERE id = :id', {
+        replacements: { id: user.id },
+        transaction,
+      });
+      if (user.legacyUserId !== null) await mirror.deleteTwin(user.legacyUserId, transaction);
+    },
+
+    async followLegacyPassword(legacyUserId, legacyHash, transaction) {
+      await sequelize.query(
+        'UPDATE fu_users SET hashed_password = :hash, updated_at = :now WHERE legacy_user_id = :legacyUserId',
+        { replacements: { hash: legacyHash, now: clock.now(), legacyUserId }, transaction },
+      );
+    },
+
+    async touchLogin(user, transaction) {
+      if (user.legacyUserId !== null) await mirror.touchLogin(user.legacyUserId, transaction);
+    },
+  };
+
+  async function updateRow(
+    user: FuUser,
+    changes: FuUserChanges,
+    transaction?: Transaction,
+  ): Promise<FuUser> {
+    const columns: Record<string, unknown> = {
+      email: changes.email,
+      hashed_password: changes.hashedPassword,
+      is_active: changes.isActive,
+      is_superuser: changes.isSuperuser,
+      is_verified: changes.isVerified,
+    };
+    const set = Object.entries(columns).filter(([, value]) => value !== undefined);
+    if (set.length === 0) return user;
+    const [row] = await sequelize.query<FuUserRow>(
+      `UPDATE fu_users SET ${set.map(([column]) => `${column} = :${column}`).join(', ')},
+              updated_at = :now
+        WHERE id = :id RETURNING ${COLUMNS}`,
+      {
+        replacements: { ...Object.fromEntries(set), now: clock.now(), id: user.id },
+        transaction,
+        type: QueryTypes.SELECT,
+      },
+    );
+    return row ? toFuUser(row) : user;
+  }
+
+  return store;
+}
