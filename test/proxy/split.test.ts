@@ -82,6 +82,45 @@ describe('proxy processes: split, control plane and contract', function () {
     });
   });
 
+  for (const percent of [50, 100]) {
+    describe(`at ${percent}% (the new engine's facade serves the users the policy moves)`, () => {
+      before(() => apply(`percent = ${percent}`));
+      after(() => apply('percent = 0'));
+      legacyContractSuite({
+        name: `through the proxy at ${percent}%`,
+        basePath: '/auth',
+        app: () => a.url,
+        sequelize: () => sequelize,
+      });
+    });
+  }
+
+  it('when a user logged in on the new arm and the percentage drops to 0%, then their facade session keeps working on the new arm', async () => {
+    await apply('percent = 100');
+    const u = await createLegacyUser(sequelize);
+    const loggedIn = await request(a.url)
+      .post('/auth/login')
+      .send({ email: u.email, password: u.password });
+    expect(loggedIn.status).to.equal(200);
+    expect(loggedIn.headers['x-authshift-arm']).to.equal('new');
+    const cookie = String(loggedIn.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).to.match(/^crm\.sid=fu\./);
+    await apply('percent = 0');
+    for (const proxy of [a, b]) {
+      const me = await fetch(`${proxy.url}/auth/me`, { headers: { cookie } });
+      expect(me.status).to.equal(200);
+      expect(me.headers.get('x-authshift-arm')).to.equal('new');
+      expect(((await me.json()) as { user: { id: number } }).user.id).to.equal(u.id);
+    }
+    // The next login follows the policy again: legacy, which knows the same password.
+    const again = await request(a.url)
+      .post('/auth/login')
+      .send({ email: u.email, password: u.password });
+    expect(again.status).to.equal(200);
+    expect(again.headers['x-authshift-arm']).to.equal('legacy');
+    expect(again.body).to.deep.equal(loggedIn.body);
+  });
+
   it('when the policy changes, then both proxy instances apply it within one second', async () => {
     for (const percent of [5, 10.5, 0]) {
       const version = await setPolicy(db.url, `percent = ${percent}`);

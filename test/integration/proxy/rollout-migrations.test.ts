@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import { scratchDatabase } from '../../helpers/database.js';
 import { dumpSchema } from '../../helpers/schema-dump.js';
 
-const FIRST = '2026.02.01T00.00.00.create-rollout-policy';
+const FIRST = '2026.03.01T00.00.00.create-rollout-policy';
 
 async function rolloutObjects(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
