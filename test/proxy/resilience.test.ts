@@ -182,6 +182,51 @@ describe('proxy processes: resilience', function () {
     expect(p.proc.output()).to.contain('guard tripped');
   });
 
+  it('when the new engine answers 5xx in a burst (its database is cut), then the guard sets percent to 0 and legacy serves again', async () => {
+    const relay = await startTcpRelay(Number(new URL(db.url).port));
+    relays.push(relay);
+    const viaRelay = new URL(db.url);
+    viaRelay.port = String(relay.port());
+    const broken = await startMonolith(viaRelay.toString());
+    try {
+      const p = await proxy({
+        NEW_UPSTREAM_URL: broken.url,
+        PROXY_GUARD_MIN_REQUESTS: '20',
+        PROXY_GUARD_ERROR_RATE: '0.5',
+      });
+      await waitForPolicyVersion(p, await setPolicy(db.url, 'percent = 100'));
+      const u = await createLegacyUser(sequelize);
+      const loginAs = () =>
+        fetch(`${p.url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: u.email, password: u.password }),
+        });
+      const healthy = await loginAs();
+      expect(healthy.status).to.equal(200);
+      expect(healthy.headers.get('x-authshift-arm')).to.equal('new');
+      await relay.cut();
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const res = await loginAs();
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        if (i === 4) expect((await readPolicy(db.url)).percent, 'a handful of 5xx').to.equal(100);
+      }
+      expect(statuses.filter((s) => s >= 500).length).to.be.at.least(20);
+      const deadline = Date.now() + 3000;
+      while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const policy = await readPolicy(db.url);
+      expect(policy).to.deep.include({ percent: 0, updatedBy: 'guard' });
+      const after = await loginAs();
+      expect(after.status).to.equal(200);
+      expect(after.headers.get('x-authshift-arm')).to.equal('legacy');
+    } finally {
+      await broken.proc.stop();
+    }
+  });
+
   it('when the database becomes unreachable, then the proxy keeps serving its last good policy, and catches up when it is back', async () => {
     const pgPort = Number(new URL(db.url).port);
     const relay = await startTcpRelay(pgPort);
