@@ -9,17 +9,14 @@
  * decision (affinity) on every request, as nginx's split_clients does on the same cookie.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { createMigrator } from '../src/db/migrator.js';
 import { createSequelize } from '../src/db/sequelize.js';
 import { silentLogger } from '../src/lib/logger.js';
+import { database, freePort } from './proxy/bench-database.js';
 import { startNginxSplit } from './proxy/nginx-split.js';
+import { propagationMs } from './proxy/propagation.js';
 import { pacedLoad } from './proxy/paced-load.js';
 import { hasCommand, runWrk, type LoadResult } from './proxy/wrk.js';
 import { ratioResult, type BenchResult } from './report.js';
@@ -27,15 +24,6 @@ import { ratioResult, type BenchResult } from './report.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HEADERS = { cookie: 'crm.sid=s%3Abench-session-id.signature' };
 const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(entry: string, env: Record<string, string>): ChildProcess {
   return fork(path.join(ROOT, entry), [], {
@@ -58,71 +46,6 @@ async function waitFor(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} never came up`);
-}
-
-async function database(): Promise<{ url: string; stop(): Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const name = `authshift_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      stop: async () => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'authshift-bench-'));
-  await chmod(dir, 0o755);
-  const pgRun = await startEmbeddedPostgres({
-    dataDir: path.join(dir, 'pg'),
-    port: await freePort(),
-    database: 'bench',
-    logger: silentLogger(),
-    ephemeral: true,
-  });
-  return {
-    url: pgRun.url,
-    stop: async () => (await pgRun.stop(), await rm(dir, { recursive: true, force: true })),
-  };
-}
-
-async function propagationMs(databaseUrl: string, admins: string[]): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  let worst = 0;
-  try {
-    for (let i = 1; i <= 5; i++) {
-      const t0 = performance.now();
-      const { rows } = await client.query<{ version: string }>(
-        `UPDATE rollout_policy SET percent = $1, updated_by = 'bench', reason = 'propagation' WHERE id = 1 RETURNING version`,
-        [i],
-      );
-      const version = Number(rows[0]!.version);
-      await Promise.all(
-        admins.map(async (admin) => {
-          for (;;) {
-            const body = (await (await fetch(`${admin}/readyz`)).json()) as {
-              policy_version: number;
-            };
-            if (body.policy_version >= version) return;
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        }),
-      );
-      worst = Math.max(worst, performance.now() - t0);
-    }
-  } finally {
-    await client.end();
-  }
-  return worst;
 }
 
 export async function run(): Promise<BenchResult[]> {
