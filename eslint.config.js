@@ -10,6 +10,7 @@ export default tseslint.config(
       '.data',
       'coverage',
       'test-artifacts',
+      '.tmp',
       'proxy/admin/public/vendor',
     ],
   },

@@ -33,9 +33,13 @@ runCli(async () => {
       console.log(`${executed.length} applied, ${pending.length} pending`);
       return 0;
     }
-    // umzug's CLI wants `create --name X`; accept the friendlier `create X` too.
+    // umzug's CLI wants `create --name X.ts`; accept the friendlier `create X` too.
     if (argv[0] === 'create' && argv[1] && !argv[1].startsWith('-'))
       argv.splice(1, 1, '--name', argv[1]);
+    const nameAt = argv.indexOf('--name') + 1;
+    if (argv[0] === 'create' && nameAt > 0 && argv[nameAt] && !/\.ts$/.test(argv[nameAt])) {
+      argv[nameAt] = `${argv[nameAt]}.ts`;
+    }
     return (await migrator.runAsCLI(argv)) ? 0 : 1;
   } finally {
     await sequelize.close();

@@ -1,5 +1,5 @@
 import { deepFreeze, parseEnv, type Env as RawEnv } from '../lib/config/env-config.js';
-import { envSchema, productionSecretProblems, type Env } from './schema.js';
+import { envSchema, productionProblems, type Env } from './schema.js';
 
 export interface RateRule {
   max: number;
@@ -48,7 +48,7 @@ export interface Config {
 }
 
 export function loadConfig(env: RawEnv): Config {
-  return deepFreeze(toConfig(parseEnv(envSchema, env, productionSecretProblems)));
+  return deepFreeze(toConfig(parseEnv(envSchema, env, productionProblems)));
 }
 
 function toConfig(e: Env): Config {

@@ -31,7 +31,7 @@ export const envSchema = z.object({
   PORT: port(3000),
   TRUST_PROXY: z.string().default('loopback'),
 
-  DATABASE_URL: url('postgres://').optional(),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   EMBEDDED_PG_PORT: port(5433),
   DATA_DIR: z.string().default('.data'),
@@ -67,8 +67,8 @@ export const envSchema = z.object({
   RATE_LIMIT_FORGOT_PER_IP: rateRule('60/60'),
   RATE_LIMIT_FORGOT_PER_ACCOUNT: rateRule('5/900'),
 
-  PUBLIC_URL: url('http(s)://').default('http://localhost:8080'),
-  SMTP_URL: url('smtp(s)://').optional(),
+  PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
+  SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('authshift <no-reply@authshift.local>'),
   MAIL_OUTBOX_DIR: z.string().default('.data/outbox'),
 });
@@ -76,9 +76,12 @@ export const envSchema = z.object({
 export type Env = z.output<typeof envSchema>;
 
 /** SECURITY: production must never run on the secrets that ship in this repository. */
-export function productionSecretProblems(env: Record<string, string | undefined>): string[] {
+export function productionProblems(env: Record<string, string | undefined>): string[] {
   if (env.NODE_ENV !== 'production') return [];
-  return (Object.keys(DEFAULT_SECRETS) as (keyof typeof DEFAULT_SECRETS)[])
+  const problems = (Object.keys(DEFAULT_SECRETS) as (keyof typeof DEFAULT_SECRETS)[])
     .filter((name) => env[name] === undefined || env[name] === DEFAULT_SECRETS[name])
     .map((name) => `${name}: is unset or the development default; production needs a real secret`);
+  // The embedded PostgreSQL is a development convenience, never a production database.
+  if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL: is required in production');
+  return problems;
 }

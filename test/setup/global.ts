@@ -5,7 +5,6 @@
  * Tests read the URL through test/helpers/database.ts, never from the environment directly.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
@@ -13,6 +12,7 @@ import { createMigrator } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createDatabase, dropDatabase, TEST_DATABASE_ENV } from '../helpers/database.js';
+import { freePort } from '../helpers/processes.js';
 
 let embedded: RunningPostgres | undefined;
 let tempDir: string | undefined;
@@ -47,15 +47,4 @@ export async function mochaGlobalTeardown(): Promise<void> {
   if (created) await dropDatabase(created);
   if (embedded) await embedded.stop();
   if (tempDir) await rm(tempDir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

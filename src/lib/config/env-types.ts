@@ -24,8 +24,13 @@ export const boolFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-export const url = (what: string) =>
-  z.string().refine((v) => URL.canParse(v), { error: `must be a ${what} URL` });
+/** A URL whose scheme is one of `schemes` (e.g. ['postgres', 'postgresql']). */
+export const url = (schemes: readonly string[]) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol.replace(/:$/, '')), {
+      error: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL`,
+    });
 
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -12,15 +12,18 @@ export function listen(server: Server, port: number, host: string): Promise<numb
 }
 
 /**
- * Stops accepting connections, lets in-flight requests finish, closes idle keep-alive sockets,
- * and after `timeoutMs` closes whatever is left, so a deploy never hangs on a slow client.
+ * Stops accepting connections, lets in-flight requests finish, closes keep-alive sockets as soon
+ * as they go idle (a response finishing after close() leaves one behind, so this repeats), and
+ * after `timeoutMs` closes whatever is left, so a deploy never hangs on a slow client.
  */
 export function drain(server: Server, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    timer.unref();
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    deadline.unref();
     server.close(() => {
-      clearTimeout(timer);
+      clearInterval(idleSweep);
+      clearTimeout(deadline);
       resolve();
     });
     server.closeIdleConnections();

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { scratchDatabase } from '../helpers/database.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * No Docker engine runs here, so the image itself cannot be built. What can be checked: the
+ * Dockerfile's shape, and that what its CMD runs exists after `npm run build` and works, with
+ * compiled migrations recording the same names as the TypeScript ones.
+ */
+describe('build and Dockerfile', function () {
+  this.timeout(180_000);
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  let outDir: string;
+
+  before(async () => {
+    // Inside the project, so the compiled files resolve node_modules as they do in the image.
+    await mkdir(path.join(ROOT, '.tmp'), { recursive: true });
+    outDir = await mkdtemp(path.join(ROOT, '.tmp', 'build-'));
+    await run(
+      path.join(ROOT, 'node_modules/.bin/tsc'),
+      ['-p', 'tsconfig.build.json', '--outDir', outDir],
+      { cwd: ROOT },
+    );
+  });
+  after(() => rm(outDir, { recursive: true, force: true }));
+
+  it('when the Dockerfile is read, then it is multi-stage on an LTS Node, non-root, with a /healthz check', () => {
+    const froms = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
+    expect(froms.length).to.be.at.least(2);
+    for (const major of froms) expect(major % 2, 'even majors are the LTS lines').to.equal(0);
+    expect(dockerfile).to.match(/npm ci --omit=dev/);
+    const users = [...dockerfile.matchAll(/^USER (\S+)/gm)].map((m) => m[1]);
+    expect(users.at(-1)).to.be.a('string').and.not.equal('root');
+    expect(dockerfile).to.match(/^HEALTHCHECK .*\n?.*\/healthz/m);
+  });
+
+  it('when built, then every file the Dockerfile runs exists', () => {
+    const runs = [...dockerfile.matchAll(/node (dist\/[\w/.-]+\.js)/g)].map((m) => m[1]!);
+    expect(runs).to.include.members(['dist/src/cli/migrate.js', 'dist/src/main.js']);
+    for (const file of runs)
+      expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
+  });
+
+  it('when the compiled migrate CLI runs, then it applies the compiled migrations under the same names', async () => {
+    const scratch = await scratchDatabase();
+    try {
+      const env = { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' };
+      const cli = path.join(outDir, 'src/cli/migrate.js');
+      await run(process.execPath, [cli, 'up'], { env });
+      const { stdout } = await run(process.execPath, [cli, 'status'], { env });
+      expect(stdout).to.contain('applied  2026.01.01T00.00.00.create-users');
+      expect(stdout).to.match(/\d+ applied, 0 pending/);
+      expect(stdout).not.to.match(/\.js\b/);
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
