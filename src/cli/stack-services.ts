@@ -9,14 +9,30 @@ export interface StackService {
 }
 
 /** The processes `npm start` runs, each its own child process with its own entry point. */
-export function stackServices(config: Config, ext: 'ts' | 'js'): StackService[] {
+export function stackServices(
+  config: Config,
+  ext: 'ts' | 'js',
+  env: Record<string, string | undefined> = {},
+): StackService[] {
   const monolith = `http://localhost:${config.http.port}`;
+  const proxyPort = env.PROXY_PORT ?? '8080';
+  const adminPort = env.PROXY_ADMIN_PORT ?? '8081';
   return [
     {
       name: 'monolith',
       entry: `../main.${ext}`,
       env: {},
       banner: [`monolith   ${monolith}  (/auth, /fu_auth, /api, /healthz, /readyz)`],
+    },
+    {
+      name: 'proxy',
+      entry: `../../proxy/main.${ext}`,
+      env: {},
+      banner: [
+        `proxy      http://localhost:${proxyPort}  (clients talk to this: /auth split by the rollout policy)`,
+        `admin      http://127.0.0.1:${adminPort}  (/api/policy, /metrics, /healthz; Bearer PROXY_ADMIN_TOKEN)`,
+        `rollout    npm run rollout -- status | set --percent N | kill | …`,
+      ],
     },
   ];
 }

@@ -36,7 +36,7 @@ runCli(async () => {
   }
 
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const children = stackServices(config, ext).map((service) => {
+  const children = stackServices(config, ext, process.env).map((service) => {
     const child = fork(fileURLToPath(new URL(service.entry, import.meta.url)), [], {
       env: { ...process.env, DATABASE_URL: database.url, ...service.env },
       execArgv: process.execArgv,

@@ -12,7 +12,8 @@ import { createLegacyUser, uniqueEmail, type LegacyHashKind } from '../helpers/f
 export interface LegacyContractTarget {
   name: string;
   basePath: string;
-  app: () => Express;
+  /** The in-process app, or the base URL of a running server (e.g. the proxy). */
+  app: () => Express | string;
   sequelize: () => Sequelize;
 }
 

@@ -16,8 +16,9 @@ export interface RunningProcess {
 export function startProcess(
   entry: string,
   env: Record<string, string | undefined>,
+  args: string[] = [],
 ): RunningProcess {
-  const child = fork(`${ROOT}${entry}`, [], {
+  const child = fork(`${ROOT}${entry}`, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     execArgv: ['--import', 'tsx'],

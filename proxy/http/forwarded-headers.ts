@@ -1,0 +1,48 @@
+/**
+ * Header hygiene at the edge, done once per request before anything is proxied:
+ * - SECURITY: every `x-authshift-*` header a client sends is removed (after the override pair
+ *   has been read), so no client can impersonate the proxy to an upstream.
+ * - SECURITY: `X-Forwarded-For/Proto/Host` are set from the connection; a client's own values are
+ *   kept (appended to) only with PROXY_TRUST_FORWARDED, i.e. behind a trusted load balancer.
+ * - `Expect` is dropped: Node has already answered `100 Continue`, and a buffered body is
+ *   re-sent in full.
+ */
+import type { IncomingMessage } from 'node:http';
+import { TLSSocket } from 'node:tls';
+import { FORCE_ARM_HEADER, SIGNATURE_HEADER } from '../policy/override.js';
+
+export const INTERNAL_HEADER_PREFIX = 'x-authshift-';
+
+export interface OverrideHeaders {
+  forceArm: string | undefined;
+  signature: string | undefined;
+}
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export function prepareHeaders(req: IncomingMessage, trustForwarded: boolean): OverrideHeaders {
+  const headers = req.headers;
+  const override = {
+    forceArm: single(headers[FORCE_ARM_HEADER]),
+    signature: single(headers[SIGNATURE_HEADER]),
+  };
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith(INTERNAL_HEADER_PREFIX)) delete headers[name];
+  }
+  delete headers.expect;
+  const ip = req.socket.remoteAddress ?? '';
+  const proto = req.socket instanceof TLSSocket ? 'https' : 'http';
+  const host = headers.host ?? '';
+  if (trustForwarded) {
+    headers['x-forwarded-for'] = headers['x-forwarded-for']
+      ? `${single(headers['x-forwarded-for'])}, ${ip}`
+      : ip;
+    headers['x-forwarded-proto'] ??= proto;
+    headers['x-forwarded-host'] ??= host;
+  } else {
+    headers['x-forwarded-for'] = ip;
+    headers['x-forwarded-proto'] = proto;
+    headers['x-forwarded-host'] = host;
+  }
+  return override;
+}

@@ -1,0 +1,238 @@
+/**
+ * The data plane, per request: header hygiene → classify → (buffer a small body to read the
+ * e-mail) → decide → gate or rewrite → proxy to the arm → record metrics, guard and one log line.
+ * Upstream failures become JSON 502/504; a new arm that refuses the connection is retried once
+ * on legacy when the request can be replayed (a buffered or empty body).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Clock } from '../../src/lib/clock.js';
+import type { Logger } from '../../src/lib/logger.js';
+import type { Guard } from '../guard/guard.js';
+import type { ProxyMetrics } from '../metrics.js';
+import { emailFromBody } from '../policy/body-email.js';
+import { sessionEngine } from '../policy/credentials.js';
+import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
+import { verifyOverride } from '../policy/override.js';
+import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
+import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
+import { prepareHeaders } from './forwarded-headers.js';
+import { hasNoBody, readLimitedBody } from './read-body.js';
+import type { ContextMap, RequestContext } from './request-context.js';
+import { classifyRoute, newArmUrl } from './route-table.js';
+import type { UpstreamProxies } from './upstream-proxies.js';
+
+export const ARM_HEADER = 'x-authshift-arm';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const GATE_NOT_FOUND = JSON.stringify({ detail: 'Not Found' });
+
+export interface HandlerDeps {
+  settings: {
+    armHeader: boolean;
+    trustForwarded: boolean;
+    retryOnLegacy: boolean;
+    bodyLimitBytes: number;
+    overrideSecret: string;
+  };
+  logger: Logger;
+  clock: Clock;
+  metrics: ProxyMetrics;
+  guard: Guard;
+  policy(): RolloutPolicy;
+  contexts: ContextMap;
+  proxies: UpstreamProxies;
+}
+
+export function createRequestHandler(deps: HandlerDeps) {
+  const { settings, metrics, contexts } = deps;
+
+  function requestFacts(
+    req: IncomingMessage,
+    override: ReturnType<typeof prepareHeaders>,
+  ): RequestFacts {
+    const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+    const checked = verifyOverride(
+      override.forceArm,
+      override.signature,
+      settings.overrideSecret,
+      nowSeconds,
+    );
+    const facts: RequestFacts = {};
+    if (checked && 'arm' in checked) facts.override = checked.arm;
+    else if (checked) metrics.rejectedOverrides.inc({ why: checked.rejected });
+    const session = sessionEngine(req.headers);
+    if (session) facts.session = session;
+    return facts;
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, arm: Arm): void {
+    ctx.arm = arm;
+    if (settings.armHeader) res.setHeader(ARM_HEADER, arm);
+    void deps.proxies[arm](req, res, () => fail(req, res, ctx, 'INTERNAL'));
+  }
+
+  function fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    code: ProxyErrorCode,
+  ): void {
+    metrics.errors.inc({ arm: ctx.arm, route: ctx.route.label, code });
+    if (settings.armHeader && !res.headersSent) res.setHeader(ARM_HEADER, ctx.arm);
+    sendError(res, code);
+    if (!req.complete) req.resume(); // drain an unread body so the socket can be reused or closed
+  }
+
+  function finish(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+    const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
+    const labels = { arm: ctx.arm, route: ctx.route.label, status };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, seconds);
+    if (res.writableFinished) deps.guard.record(ctx.arm, res.statusCode);
+    deps.logger.info(
+      {
+        reqId: ctx.id,
+        method: req.method,
+        route: ctx.route.label,
+        arm: ctx.arm,
+        reason: ctx.reason,
+        status,
+        ms: Math.round(seconds * 10_000) / 10,
+        ...(ctx.retried ? { retried: true } : {}),
+      },
+      'proxied',
+    );
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const incomingId = req.headers['x-request-id'];
+    const id =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    req.headers['x-request-id'] = id;
+    res.setHeader('x-request-id', id);
+    const override = prepareHeaders(req, settings.trustForwarded);
+    const route = classifyRoute(req.method ?? 'GET', req.url ?? '/');
+    const ctx: RequestContext = {
+      id,
+      startedAt: process.hrtime.bigint(),
+      route,
+      arm: route.kind === 'fu_auth' ? 'new' : 'legacy',
+      originalUrl: req.url ?? '/',
+      timedOut: false,
+      retried: false,
+    };
+    contexts.set(req, ctx);
+    res.once('close', () => finish(req, res, ctx));
+
+    if (route.kind === 'passthrough') return forward(req, res, ctx, 'legacy');
+    const policy = deps.policy();
+    const gated = route.kind === 'fu_auth' && policy.gateFuAuth;
+    if (route.kind === 'fu_auth' && !gated) return forward(req, res, ctx, 'new');
+
+    const facts = requestFacts(req, override);
+    if (route.identityField) {
+      const read = await readLimitedBody(req, settings.bodyLimitBytes);
+      if (!read.ok)
+        return fail(
+          req,
+          res,
+          ctx,
+          read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY',
+        );
+      ctx.body = read.body;
+      const email = emailFromBody(read.body, req.headers['content-type'], route.identityField);
+      if (email !== undefined) facts.email = email;
+    }
+    const decision = decide(facts, policy);
+    record(ctx, decision);
+    if (route.kind === 'fu_auth') {
+      if (decision.arm === 'new') return forward(req, res, ctx, 'new');
+      return gateNotFound(req, res, ctx);
+    }
+    if (decision.arm === 'new') req.url = newArmUrl(ctx.originalUrl);
+    forward(req, res, ctx, decision.arm);
+  }
+
+  function record(ctx: RequestContext, decision: Decision): void {
+    ctx.reason = decision.reason;
+    metrics.decisions.inc({ arm: decision.arm, reason: decision.reason });
+  }
+
+  /** fastapi-users' own 404 body: with the gate closed, /fu_auth looks like it does not exist. */
+  function gateNotFound(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+    ctx.arm = 'legacy';
+    metrics.gateDenials.inc();
+    if (settings.armHeader) res.setHeader(ARM_HEADER, 'legacy');
+    res.writeHead(404, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(GATE_NOT_FOUND),
+    });
+    res.end(GATE_NOT_FOUND);
+    if (!req.complete) req.resume();
+  }
+
+  function onUpstreamError(
+    error: NodeJS.ErrnoException,
+    req: IncomingMessage,
+    res: ServerResponse | Socket,
+  ): void {
+    const ctx = contexts.get(req);
+    if (!ctx || !('setHeader' in res)) {
+      res.destroy();
+      return;
+    }
+    const kind = ctx.timedOut
+      ? 'timeout'
+      : error.code === 'ECONNREFUSED'
+        ? 'refused'
+        : error.code === 'ECONNRESET'
+          ? 'reset'
+          : 'other';
+    metrics.upstreamErrors.inc({ arm: ctx.arm, kind });
+    deps.logger.warn({ reqId: ctx.id, arm: ctx.arm, kind, code: error.code }, 'upstream error');
+    if (canRetryOnLegacy(req, res, ctx, kind)) {
+      deps.guard.record('new', 502); // the new arm failed, even though this client will not see it
+      metrics.retries.inc();
+      ctx.retried = true;
+      req.url = ctx.originalUrl;
+      return forward(req, res, ctx, 'legacy');
+    }
+    fail(req, res, ctx, kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE');
+  }
+
+  function canRetryOnLegacy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    kind: string,
+  ): boolean {
+    return (
+      settings.retryOnLegacy &&
+      kind === 'refused' &&
+      ctx.arm === 'new' &&
+      ctx.route.kind === 'legacy_auth' &&
+      !ctx.retried &&
+      !res.headersSent &&
+      (ctx.body !== undefined || hasNoBody(req))
+    );
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    prepareHeaders(req, settings.trustForwarded);
+    deps.proxies.legacy.upgrade(req, socket, head);
+  }
+
+  return {
+    onRequest: (req: IncomingMessage, res: ServerResponse) => {
+      onRequest(req, res).catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'proxy handler failed');
+        if (!res.headersSent) sendError(res, 'INTERNAL');
+        else res.destroy();
+      });
+    },
+    onUpgrade,
+    onUpstreamError,
+  };
+}

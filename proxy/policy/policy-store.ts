@@ -1,0 +1,131 @@
+/**
+ * The live policy of one proxy process. It reads `rollout_policy` at start, re-reads it on every
+ * NOTIFY on `authshift_rollout_policy` and every `refreshMs` as the fallback (a lost NOTIFY or a
+ * dropped LISTEN connection), and keeps the last good policy whenever the database cannot be
+ * reached. Until the first read succeeds it serves FAIL_SAFE_POLICY (everyone on legacy).
+ */
+import pg from 'pg';
+import type { Logger } from '../../src/lib/logger.js';
+import { POLICY_CHANNEL, type PolicyRepository } from '../control/policy-repository.js';
+import { FAIL_SAFE_POLICY, type RolloutPolicy } from './rollout-policy.js';
+
+export interface PolicyStoreDeps {
+  repository: PolicyRepository;
+  databaseUrl: string;
+  refreshMs: number;
+  logger: Logger;
+  onApplied(policy: RolloutPolicy): void;
+  onReadSuccess(): void;
+  onReadFailure(): void;
+}
+
+export function createPolicyStore(deps: PolicyStoreDeps) {
+  let policy: RolloutPolicy = FAIL_SAFE_POLICY;
+  let loaded = false;
+  let databaseUp = false;
+  let reading: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+  let listener: pg.Client | undefined;
+  let reconnect: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function readOnce(): Promise<void> {
+    try {
+      const next = await deps.repository.read();
+      if (!databaseUp) deps.logger.info('policy database reachable');
+      databaseUp = true;
+      deps.onReadSuccess();
+      if (!loaded || next.version !== policy.version) {
+        policy = Object.freeze(next);
+        loaded = true;
+        deps.logger.info(
+          { version: next.version, percent: next.percent, killed: next.killed },
+          'policy applied',
+        );
+        deps.onApplied(policy);
+      }
+    } catch (error) {
+      if (databaseUp || !loaded)
+        deps.logger.warn(
+          { err: error, version: policy.version },
+          'policy read failed; keeping the last good policy',
+        );
+      databaseUp = false;
+      deps.onReadFailure();
+    }
+  }
+
+  /** Coalesces overlapping triggers (timer + NOTIFY) into at most one read plus one follow-up. */
+  function refresh(): Promise<void> {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = readOnce().finally(() => {
+      reading = undefined;
+      if (again && !stopped) {
+        again = false;
+        void refresh();
+      }
+    });
+    return reading;
+  }
+
+  async function listen(): Promise<void> {
+    if (stopped) return;
+    const client = new pg.Client({
+      connectionString: deps.databaseUrl,
+      application_name: 'authshift-proxy-listen',
+      connectionTimeoutMillis: 2000,
+      keepAlive: true,
+    });
+    const retry = () => {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end().catch(() => undefined);
+      if (listener === client) listener = undefined;
+      if (!stopped && !reconnect)
+        reconnect = setTimeout(() => ((reconnect = undefined), void listen()), 1000);
+    };
+    client.on('error', retry);
+    client.on('end', retry);
+    client.on('notification', () => void refresh());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${POLICY_CHANNEL}`);
+      listener = client;
+      void refresh(); // a change may have landed while we were not listening
+    } catch {
+      retry();
+    }
+  }
+
+  return {
+    current: () => policy,
+    isLoaded: () => loaded,
+    isDatabaseUp: () => databaseUp,
+    refresh,
+    async start(): Promise<void> {
+      await refresh();
+      await listen();
+      timer = setInterval(() => void refresh(), deps.refreshMs);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(reconnect);
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        client.removeAllListeners();
+        client.on('error', () => undefined);
+        await client.end().catch(() => undefined);
+      }
+      await reading;
+    },
+  };
+}
+
+export type PolicyStore = ReturnType<typeof createPolicyStore>;

@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { ConfigError } from '../../../src/lib/config/env-config.js';
+import { DEFAULT_PROXY_SECRETS, loadProxyConfig } from '../../../proxy/config.js';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadProxyConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('proxy config', () => {
+  it('when nothing is set, then the defaults point both arms at the monolith on PORT', () => {
+    const config = loadProxyConfig({});
+    expect(config.listen).to.deep.equal({ host: '0.0.0.0', port: 8080 });
+    expect(config.admin).to.deep.include({ host: '127.0.0.1', port: 8081 });
+    expect(config.upstreams).to.deep.equal({
+      legacy: 'http://127.0.0.1:3000',
+      new: 'http://127.0.0.1:3000',
+    });
+    expect(config.databaseUrl).to.equal('postgres://postgres:authshift@127.0.0.1:5433/authshift');
+    expect(config.armHeader).to.equal(true);
+    expect(config.bodyLimitBytes).to.equal(16384);
+    expect(Object.isFrozen(config.guard)).to.equal(true);
+  });
+
+  it('when PORT and upstream URLs are set, then they are used', () => {
+    const config = loadProxyConfig({
+      PORT: '4000',
+      NEW_UPSTREAM_URL: 'http://10.0.0.9:5000',
+      PROXY_ARM_HEADER: 'off',
+    });
+    expect(config.upstreams).to.deep.equal({
+      legacy: 'http://127.0.0.1:4000',
+      new: 'http://10.0.0.9:5000',
+    });
+    expect(config.armHeader).to.equal(false);
+  });
+
+  it('when several variables are wrong, then one error names every one of them', () => {
+    const problems = problemsOf({
+      PROXY_PORT: 'eighty',
+      LEGACY_UPSTREAM_URL: 'ftp://x',
+      PROXY_GUARD_ERROR_RATE: '1.5',
+      PROXY_ADMIN_TOKEN: 'short',
+      PROXY_BODY_LIMIT_BYTES: '-1',
+    });
+    for (const name of [
+      'PROXY_PORT',
+      'LEGACY_UPSTREAM_URL',
+      'PROXY_GUARD_ERROR_RATE',
+      'PROXY_ADMIN_TOKEN',
+      'PROXY_BODY_LIMIT_BYTES',
+    ])
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).to.equal(true);
+  });
+
+  it('when production runs on the development secrets or without DATABASE_URL, then it refuses', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      PROXY_ADMIN_TOKEN: DEFAULT_PROXY_SECRETS.PROXY_ADMIN_TOKEN,
+    });
+    expect(problems.map((p) => p.split(':')[0])).to.have.members([
+      'PROXY_ADMIN_TOKEN',
+      'PROXY_OVERRIDE_SECRET',
+      'DATABASE_URL',
+    ]);
+  });
+
+  it('when production has real secrets and a database, then it starts', () => {
+    const config = loadProxyConfig({
+      NODE_ENV: 'production',
+      PROXY_ADMIN_TOKEN: 'a-real-admin-token-0123456789',
+      PROXY_OVERRIDE_SECRET: 'a-real-override-secret-0123456789',
+      DATABASE_URL: 'postgres://db/authshift',
+    });
+    expect(config.databaseUrl).to.equal('postgres://db/authshift');
+  });
+});
