@@ -88,6 +88,14 @@ export function createFuUsersStore({
     getByLegacyId: (legacyUserId, transaction) =>
       select('legacy_user_id = :legacyUserId', { legacyUserId }, transaction),
 
+    async list(limit, offset, transaction) {
+      const rows = await sequelize.query<FuUserRow>(
+        `SELECT ${COLUMNS} FROM fu_users ORDER BY lower(email), id LIMIT :limit OFFSET :offset`,
+        { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
+      );
+      return rows.map(toFuUser);
+    },
+
     async emailTaken(email, transaction) {
       const [row] = await sequelize.query<{ taken: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM fu_users WHERE lower(email) = lower(:email))

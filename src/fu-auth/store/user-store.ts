@@ -77,6 +77,8 @@ export interface UserStore {
   getByEmail(email: string, transaction?: Transaction): Promise<FuUser | null>;
   getByEmailExact(email: string, transaction?: Transaction): Promise<FuUser | null>;
   getByLegacyId(legacyUserId: number, transaction?: Transaction): Promise<FuUser | null>;
+  /** Users ordered by e-mail (the `users list` command; the HTTP API has no list route). */
+  list(limit: number, offset: number, transaction?: Transaction): Promise<FuUser[]>;
   /** Any user, or legacy-only account, holds this e-mail case-insensitively. */
   emailTaken(email: string, transaction?: Transaction): Promise<boolean>;
 

@@ -1,0 +1,93 @@
+/**
+ * The UserStore contract (src/fu-auth/store/user-store.ts) as one suite that takes a store, so
+ * every implementation (fu_users now, consolidated `users` with issue 5) passes the same checks.
+ */
+import { expect } from 'chai';
+import type { Sequelize } from 'sequelize';
+import {
+  EmailConflictError,
+  type NewFuUser,
+  type UserStore,
+} from '../../../src/fu-auth/store/user-store.js';
+import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
+
+export interface StoreTarget {
+  name: string;
+  store: () => UserStore;
+  sequelize: () => Sequelize;
+}
+
+const newUser = (overrides: Partial<NewFuUser> = {}): NewFuUser => ({
+  email: uniqueEmail('store'),
+  hashedPassword: '$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g',
+  legacyHashedPassword: null,
+  isActive: true,
+  isSuperuser: false,
+  isVerified: false,
+  ...overrides,
+});
+
+export function userStoreContract(target: StoreTarget): void {
+  describe(`UserStore contract: ${target.name}`, () => {
+    const store = () => target.store();
+
+    it('when a user is created, then it reads back by id, e-mail (any case), exact e-mail and legacy id', async () => {
+      const created = await store().create(newUser({ isSuperuser: true }));
+      expect(created.id).to.match(/^[0-9a-f-]{36}$/);
+      expect(created.legacyUserId).to.be.a('number');
+      for (const found of [
+        await store().getById(created.id),
+        await store().getByEmail(created.email.toUpperCase()),
+        await store().getByEmailExact(created.email),
+        await store().getByLegacyId(created.legacyUserId!),
+      ])
+        expect(found).to.deep.equal(created);
+      expect(await store().getByEmailExact(created.email.toUpperCase())).to.equal(null);
+    });
+
+    it('when another user has the e-mail in another case, then create throws EmailConflictError', async () => {
+      const created = await store().create(newUser());
+      let error: unknown;
+      await store()
+        .create(newUser({ email: created.email.toUpperCase() }))
+        .catch((e: unknown) => (error = e));
+      expect(error).to.be.instanceOf(EmailConflictError);
+    });
+
+    it('when fields are updated, then only those change, and the record is returned', async () => {
+      const created = await store().create(newUser());
+      const updated = await store().update(created, { isVerified: true, isActive: false });
+      expect(updated).to.deep.equal({ ...created, isVerified: true, isActive: false });
+      expect(await store().update(updated, {})).to.deep.equal(updated);
+    });
+
+    it('when an e-mail is taken by a user or by a legacy-only account, then emailTaken says so in any case', async () => {
+      const created = await store().create(newUser());
+      const legacy = await createLegacyUser(target.sequelize());
+      expect(await store().emailTaken(created.email.toUpperCase())).to.equal(true);
+      expect(await store().emailTaken(legacy.email.toUpperCase())).to.equal(true);
+      expect(await store().emailTaken(uniqueEmail('free'))).to.equal(false);
+    });
+
+    it('when a user is deleted inside a transaction that rolls back, then it is still there', async () => {
+      const created = await store().create(newUser());
+      await store()
+        .transaction(async (transaction) => {
+          await store().delete(created, transaction);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      expect(await store().getById(created.id)).to.deep.equal(created);
+      await store().delete(created);
+      expect(await store().getById(created.id)).to.equal(null);
+    });
+
+    it('when a legacy password change is followed, then the user takes that hash', async () => {
+      const created = await store().create(newUser());
+      await store().followLegacyPassword(created.legacyUserId!, '$2b$04$abcdefghijklmnopqrstuu');
+      expect((await store().getById(created.id))!.hashedPassword).to.equal(
+        '$2b$04$abcdefghijklmnopqrstuu',
+      );
+    });
+  });
+}
