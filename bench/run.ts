@@ -9,7 +9,9 @@ import { printResults } from './report.js';
 type Bench = () => Promise<BenchResult[]>;
 
 /** Each benchmark is its own module; add new ones here. */
-const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {};
+const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
+  login: () => import('./login.js'),
+};
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !(name in BENCHES));

@@ -8,6 +8,8 @@ import type { Clock } from '../../lib/clock.js';
  */
 export interface Verdict {
   limited: boolean;
+  /** Hits counted in the current window (0 when there is none). */
+  hits: number;
   /** Seconds until the window ends (at least 1), for `Retry-After`. */
   retryAfterSeconds: number;
 }
@@ -40,10 +42,11 @@ export function createRateLimiter({
     limited: (hits: number) => boolean,
     now: Date,
   ): Verdict => {
-    if (!row) return { limited: false, retryAfterSeconds: 0 };
+    if (!row) return { limited: false, hits: 0, retryAfterSeconds: 0 };
     const ends = new Date(row.window_start).getTime() + rule.windowSeconds * 1000;
     return {
       limited: limited(row.hits),
+      hits: row.hits,
       retryAfterSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)),
     };
   };

@@ -39,7 +39,8 @@ export function createThrottles(limiter: RateLimiter, config: RateLimitConfig): 
     async login(ip, email, attempt) {
       refuse(await limiter.hit(`login:ip:${ip ?? 'unknown'}`, config.loginPerIp));
       const account = accountKey('login', email);
-      refuse(await limiter.peek(account, config.loginFailuresPerAccount));
+      const failures = await limiter.peek(account, config.loginFailuresPerAccount);
+      refuse(failures);
       let result: Awaited<ReturnType<typeof attempt>>;
       try {
         result = await attempt();
@@ -48,7 +49,8 @@ export function createThrottles(limiter: RateLimiter, config: RateLimitConfig): 
           await limiter.hit(account, config.loginFailuresPerAccount);
         throw error;
       }
-      await limiter.clear(account);
+      // Nothing to forget when there were no failures: spares a write on the hot path.
+      if (failures.hits > 0) await limiter.clear(account);
       return result;
     },
     async forgotPassword(ip, email) {

@@ -63,6 +63,7 @@ describe('configuration of the new engine', () => {
     expect(problems.some((p) => p.startsWith('SESSION_SECRET:'))).to.equal(false);
     const explicitDefault = problemsOf({
       NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db.internal/authshift',
       SESSION_SECRET: 'x'.repeat(32),
       JWT_SECRET: DEFAULT_SECRETS.JWT_SECRET,
       RESET_PASSWORD_TOKEN_SECRET: 'r'.repeat(32),
