@@ -33,8 +33,11 @@ export async function startTcpRelay(targetPort: number) {
     cut: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server!.close(() => resolve());
+        if (!server?.listening) return resolve();
+        server.close(() => resolve());
       }),
     restore: open,
   };
 }
+
+export type TcpRelay = Awaited<ReturnType<typeof startTcpRelay>>;

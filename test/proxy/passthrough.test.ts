@@ -1,0 +1,169 @@
+/**
+ * What passes through untouched, and what the proxy adds or strips. The monolith echoes nothing
+ * and has no WebSocket endpoint, so these use the tiny echo upstream (test/helpers/tiny-upstream).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { expect } from 'chai';
+import { freePort } from '../helpers/processes.js';
+import { migratedScratchDatabase, startProxy, type ProxyProcess } from '../helpers/proxy-stack.js';
+import { startTinyUpstream, type TinyUpstream } from '../helpers/tiny-upstream.js';
+
+interface Echo {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  bytes: number;
+  sha256: string;
+}
+
+describe('proxy processes: pass-through', function () {
+  this.timeout(60_000);
+  let db: { url: string; drop(): Promise<void> };
+  let tiny: TinyUpstream;
+  let p: ProxyProcess;
+  let quiet: ProxyProcess;
+
+  before(async () => {
+    db = await migratedScratchDatabase();
+    tiny = await startTinyUpstream();
+    const upstreams = { LEGACY_UPSTREAM_URL: tiny.url, NEW_UPSTREAM_URL: tiny.url };
+    [p, quiet] = await Promise.all([
+      startProxy(db.url, { ...upstreams, PROXY_BODY_LIMIT_BYTES: '1024' }),
+      startProxy(db.url, { ...upstreams, PROXY_ARM_HEADER: 'off' }),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([p?.proc.stop(), quiet?.proc.stop()]);
+    await tiny?.close();
+    await db?.drop();
+  });
+
+  it('when a client sends internal and forwarding headers, then internal ones are stripped and X-Forwarded-* come from the connection', async () => {
+    const res = await fetch(`${p.url}/api/echo?q=1`, {
+      headers: {
+        'x-authshift-arm': 'new',
+        'x-authshift-anything': 'spoof',
+        'x-forwarded-for': '6.6.6.6',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'evil.test',
+        'x-request-id': 'req-123',
+      },
+    });
+    const echo = (await res.json()) as Echo;
+    expect(echo.url).to.equal('/api/echo?q=1');
+    expect(Object.keys(echo.headers).filter((h) => h.startsWith('x-authshift-'))).to.deep.equal([]);
+    expect(echo.headers['x-forwarded-for']).to.equal('127.0.0.1');
+    expect(echo.headers['x-forwarded-proto']).to.equal('http');
+    expect(echo.headers['x-forwarded-host']).to.equal(new URL(p.url).host);
+    expect(echo.headers['x-request-id']).to.equal('req-123');
+    expect(res.headers.get('x-request-id')).to.equal('req-123');
+    expect(res.headers.get('x-authshift-arm')).to.equal('legacy');
+  });
+
+  it('when the arm header is switched off, then responses carry none', async () => {
+    const res = await fetch(`${quiet.url}/auth/me`);
+    expect(res.headers.has('x-authshift-arm')).to.equal(false);
+  });
+
+  it('when an 8 MiB upload passes through, then every byte arrives unchanged', async () => {
+    const body = randomBytes(8 * 1024 * 1024);
+    const res = await fetch(`${p.url}/api/upload`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    const echo = (await res.json()) as Echo;
+    expect(echo.bytes).to.equal(body.length);
+    expect(echo.sha256).to.equal(createHash('sha256').update(body).digest('hex'));
+  });
+
+  for (const [kind, type, body] of [
+    ['JSON', 'application/json', '{"email":"ann@x.test","password":"p \\u00e9 ü"}'],
+    ['form-encoded', 'application/x-www-form-urlencoded', 'email=ann%40x.test&password=p%C3%A9'],
+  ] as const) {
+    it(`when a ${kind} login body is buffered to read the e-mail, then the upstream gets the same bytes`, async () => {
+      const res = await fetch(`${p.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
+      const echo = (await res.json()) as Echo;
+      expect(echo.url).to.equal('/auth/login');
+      expect(echo.sha256).to.equal(createHash('sha256').update(body).digest('hex'));
+      expect(echo.headers['content-length']).to.equal(String(Buffer.byteLength(body)));
+    });
+  }
+
+  it('when a buffered login body arrives chunked (no Content-Length), then it is still re-sent unchanged', async () => {
+    const body = '{"email":"chunked@x.test","password":"p"}';
+    const echo = await new Promise<Echo>((resolve, reject) => {
+      const req = http.request(
+        `${p.url}/auth/register`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(JSON.parse(text) as Echo));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 50);
+    });
+    expect(echo.sha256).to.equal(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('when a login body is over the cap, then 413 BODY_TOO_LARGE as JSON', async () => {
+    const res = await fetch(`${p.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@x.test', password: 'x'.repeat(5000) }),
+    });
+    expect(res.status).to.equal(413);
+    expect(await res.json()).to.deep.include({ error: 'body_too_large', code: 'BODY_TOO_LARGE' });
+  });
+
+  it('when a client asks for a WebSocket upgrade, then the upgrade and its bytes pass through both ways', async () => {
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const req = http.request(`${p.url}/ws/chat`, {
+        headers: { connection: 'Upgrade', upgrade: 'websocket', 'x-authshift-arm': 'spoof' },
+      });
+      req.on('upgrade', (res, s: Socket) => {
+        expect(res.statusCode).to.equal(101);
+        expect(res.headers['x-seen-url']).to.equal('/ws/chat');
+        resolve(s);
+      });
+      req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    const echoed = await new Promise<string>((resolve) => {
+      socket.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+      socket.write('ping over the proxy');
+    });
+    socket.destroy();
+    expect(echoed).to.equal('ping over the proxy');
+  });
+
+  it('when the WebSocket upstream is down, then the client socket is closed, not left hanging', async () => {
+    const dead = await startProxy(db.url, {
+      LEGACY_UPSTREAM_URL: `http://127.0.0.1:${await freePort()}`,
+    });
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        const req = http.request(`${dead.url}/ws`, {
+          headers: { connection: 'Upgrade', upgrade: 'websocket' },
+        });
+        req.on('upgrade', () => resolve('upgraded'));
+        req.on('response', (res) => resolve(`response ${res.statusCode}`));
+        req.on('error', () => resolve('closed'));
+        req.end();
+      });
+      expect(outcome).to.equal('closed');
+    } finally {
+      await dead.proc.stop();
+    }
+  });
+});
