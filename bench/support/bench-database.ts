@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { freePort } from '../../test/helpers/processes.js';
 
 /**
  * A scratch database for one benchmark: a fresh database on DATABASE_URL's server when it is set,
@@ -52,15 +52,4 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

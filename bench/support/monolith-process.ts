@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './bench-database.js';
+import { freePort } from '../../test/helpers/processes.js';
 
 /** The monolith as a real process (src/main.ts through tsx) on a free port, ready when /readyz is. */
 export async function startMonolith(

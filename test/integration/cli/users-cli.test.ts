@@ -2,26 +2,18 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
 import { runUsersCommand } from '../../../src/cli/users-command.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { testDatabaseUrl } from '../../helpers/database.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { jwtLogin } from '../../helpers/fu-auth.js';
-import { buildTestDeps, TEST_ENV } from '../../helpers/test-deps.js';
+import { TEST_ENV, useTestApp } from '../../helpers/test-deps.js';
 
 describe('npm run users', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   async function run(...argv: string[]): Promise<{ code: number; out: string }> {
     const lines: string[] = [];
-    const code = await runUsersCommand(deps, argv, (line) => lines.push(line));
+    const code = await runUsersCommand(t.deps, argv, (line) => lines.push(line));
     return { code, out: lines.join('\n') };
   }
 
@@ -37,8 +29,10 @@ describe('npm run users', () => {
     );
     expect(created.code).to.equal(0);
     expect(created.out).to.match(/^created [0-9a-f-]{36} .* superuser=true verified=true/);
-    const token = await jwtLogin(app, email, 'cli-password-1');
-    const me = await request(app).get('/fu_auth/users/me').set('authorization', `Bearer ${token}`);
+    const token = await jwtLogin(t.app, email, 'cli-password-1');
+    const me = await request(t.app)
+      .get('/fu_auth/users/me')
+      .set('authorization', `Bearer ${token}`);
     expect(me.body).to.include({ is_superuser: true, is_verified: true });
   });
 
@@ -49,11 +43,11 @@ describe('npm run users', () => {
   });
 
   it('when a legacy-only account is promoted, then it is imported as a superuser and the legacy role is admin', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
+    const legacy = await createLegacyUser(t.deps.sequelize);
     const { code, out } = await run('promote', legacy.email, '--verified');
     expect(code).to.equal(0);
     expect(out).to.contain(`superuser=true verified=true legacy_id=${legacy.id}`);
-    const login = await request(app)
+    const login = await request(t.app)
       .post('/auth/login')
       .send({ email: legacy.email, password: legacy.password });
     expect(login.body.user.role).to.equal('admin');
@@ -63,13 +57,13 @@ describe('npm run users', () => {
     const email = uniqueEmail('off');
     await run('create', email, '--password', 'cli-password-1');
     expect((await run('deactivate', email)).out).to.contain('active=false');
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/fu_auth/jwt/login')
       .type('form')
       .send({ username: email, password: 'cli-password-1' });
     expect(res.status).to.equal(400);
     expect(
-      (await request(app).post('/auth/login').send({ email, password: 'cli-password-1' })).status,
+      (await request(t.app).post('/auth/login').send({ email, password: 'cli-password-1' })).status,
     ).to.equal(403);
   });
 

@@ -12,20 +12,14 @@ import {
   jwtPayload,
   setCookies,
 } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
 
 describe('/fu_auth auth routes (contract rows A1-A4)', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   const storedHash = async (id: string) =>
     (
-      await deps.sequelize.query<{ hashed_password: string }>(
+      await t.deps.sequelize.query<{ hashed_password: string }>(
         'SELECT hashed_password FROM fu_users WHERE id = :id',
         { type: QueryTypes.SELECT, replacements: { id } },
       )
@@ -33,8 +27,8 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
 
   describe('POST /jwt/login', () => {
     it('when the form is right, then 200 {access_token, token_type:"bearer"} with an HS256 JWT whose aud is an array', async () => {
-      const { user, email, password } = await createFuUser(deps);
-      const res = await request(app)
+      const { user, email, password } = await createFuUser(t.deps);
+      const res = await request(t.app)
         .post('/fu_auth/jwt/login')
         .type('form')
         .send({ username: email, password });
@@ -55,8 +49,8 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     });
 
     it('when the body is multipart/form-data, then it logs in too', async () => {
-      const { email, password } = await createFuUser(deps);
-      const res = await request(app)
+      const { email, password } = await createFuUser(t.deps);
+      const res = await request(t.app)
         .post('/fu_auth/jwt/login')
         .field('username', email)
         .field('password', password);
@@ -64,48 +58,48 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     });
 
     it('when the username differs only by case, then it logs in (case-insensitive lookup)', async () => {
-      const { email, password } = await createFuUser(deps);
-      await jwtLogin(app, email.toUpperCase(), password);
+      const { email, password } = await createFuUser(t.deps);
+      await jwtLogin(t.app, email.toUpperCase(), password);
     });
 
     const badCredentials: [string, () => Promise<{ username: string; password: string }>][] = [
       ['the e-mail is unknown', async () => ({ username: uniqueEmail('nobody'), password: 'x' })],
       [
         'the password is wrong',
-        async () => ({ username: (await createFuUser(deps)).email, password: 'wrong-password' }),
+        async () => ({ username: (await createFuUser(t.deps)).email, password: 'wrong-password' }),
       ],
       [
         'the user is inactive (even with the right password)',
         async () => {
-          const f = await createFuUser(deps, { active: false });
+          const f = await createFuUser(t.deps, { active: false });
           return { username: f.email, password: f.password };
         },
       ],
       [
         'the username has surrounding spaces (not trimmed)',
         async () => {
-          const f = await createFuUser(deps);
+          const f = await createFuUser(t.deps);
           return { username: ` ${f.email} `, password: f.password };
         },
       ],
       [
         'the stored hash is NULL in the legacy table',
         async () => {
-          const u = await createLegacyUser(deps.sequelize, { hash: 'none' });
+          const u = await createLegacyUser(t.deps.sequelize, { hash: 'none' });
           return { username: u.email, password: u.password };
         },
       ],
       [
         'the stored hash is in an unknown format (upstream: 500)',
         async () => {
-          const u = await createLegacyUser(deps.sequelize, { hash: 'unknown' });
+          const u = await createLegacyUser(t.deps.sequelize, { hash: 'unknown' });
           return { username: u.email, password: u.password };
         },
       ],
     ];
     for (const [when, form] of badCredentials) {
       it(`when ${when}, then 400 {"detail":"LOGIN_BAD_CREDENTIALS"}`, async () => {
-        const res = await request(app)
+        const res = await request(t.app)
           .post('/fu_auth/jwt/login')
           .type('form')
           .send(await form());
@@ -115,14 +109,14 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     }
 
     it('when the fu_users hash has an unknown format, then 400 LOGIN_BAD_CREDENTIALS, never 500', async () => {
-      const { user, email, password } = await createFuUser(deps);
-      await deps.sequelize.query(
+      const { user, email, password } = await createFuUser(t.deps);
+      await t.deps.sequelize.query(
         `UPDATE fu_users SET hashed_password = '!DISABLED!' WHERE id = :id`,
         {
           replacements: { id: user.id },
         },
       );
-      const res = await request(app)
+      const res = await request(t.app)
         .post('/fu_auth/jwt/login')
         .type('form')
         .send({ username: email, password });
@@ -144,7 +138,7 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
       [
         'the body is JSON instead of a form',
         () =>
-          request(app)
+          request(t.app)
             .post('/fu_auth/jwt/login')
             .send({ username: 'a@example.com', password: 'x' }),
         [
@@ -159,7 +153,7 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
       ],
     ];
     function form(fields: Record<string, string>) {
-      return request(app).post('/fu_auth/jwt/login').type('form').send(fields);
+      return request(t.app).post('/fu_auth/jwt/login').type('form').send(fields);
     }
     for (const [when, send, locs] of invalidForms) {
       it(`when ${when}, then 422 with pydantic-shaped details`, async () => {
@@ -180,7 +174,7 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     });
 
     it('when grant_type is "password" and scope/client fields are sent, then they are accepted and ignored', async () => {
-      const { email, password } = await createFuUser(deps);
+      const { email, password } = await createFuUser(t.deps);
       const res = await form({
         username: email,
         password,
@@ -193,24 +187,24 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     });
 
     it('when the method is GET, then 405 {"detail":"Method Not Allowed"}', async () => {
-      const res = await request(app).get('/fu_auth/jwt/login');
+      const res = await request(t.app).get('/fu_auth/jwt/login');
       expect(res.status).to.equal(405);
       expect(res.text).to.equal('{"detail":"Method Not Allowed"}');
       expect(res.headers.allow).to.equal('POST');
     });
 
     it('when the stored hash is bcrypt, then a login rehashes it to argon2id with the configured parameters', async () => {
-      const { user, email, password } = await createFuUser(deps);
-      const bcryptHash = await deps.hasher.hashLegacy(password);
-      await deps.fuAuth.deps.store().update(user, { hashedPassword: bcryptHash });
-      await jwtLogin(app, email, password);
+      const { user, email, password } = await createFuUser(t.deps);
+      const bcryptHash = await t.deps.hasher.hashLegacy(password);
+      await t.deps.fuAuth.deps.store().update(user, { hashedPassword: bcryptHash });
+      await jwtLogin(t.app, email, password);
       expect(await storedHash(user.id)).to.match(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     });
 
     it('when the stored hash is argon2 with other parameters, then a login upgrades it; a current one is kept', async () => {
-      const { user, email, password } = await createFuUser(deps);
+      const { user, email, password } = await createFuUser(t.deps);
       const current = await storedHash(user.id);
-      await jwtLogin(app, email, password);
+      await jwtLogin(t.app, email, password);
       expect(await storedHash(user.id)).to.equal(current);
       const other = buildTestDeps({ env: { ARGON2_MEMORY_KIB: '2048' } });
       try {
@@ -224,8 +218,8 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
 
   describe('POST /cookie/login', () => {
     it('when the form is right, then 204 with no body and the exact fastapiusersauth Set-Cookie (Starlette order)', async () => {
-      const { email, password } = await createFuUser(deps);
-      const res = await request(app)
+      const { email, password } = await createFuUser(t.deps);
+      const res = await request(t.app)
         .post('/fu_auth/cookie/login')
         .type('form')
         .send({ username: email, password });
@@ -237,7 +231,7 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
         /^fastapiusersauth=[A-Za-z0-9_-]{43}; HttpOnly; Max-Age=3600; Path=\/; SameSite=lax$/,
       );
       const token = cookie!.split(';')[0]!.split('=')[1]!;
-      const [row] = await deps.sequelize.query(
+      const [row] = await t.deps.sequelize.query(
         'SELECT * FROM fu_access_tokens WHERE token = :token',
         {
           type: QueryTypes.SELECT,
@@ -266,17 +260,17 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     });
 
     it('when each login happens, then each gets its own token (several sessions at once)', async () => {
-      const { email, password } = await createFuUser(deps);
-      const first = await cookieLogin(app, email, password);
-      const second = await cookieLogin(app, email, password);
+      const { email, password } = await createFuUser(t.deps);
+      const first = await cookieLogin(t.app, email, password);
+      const second = await cookieLogin(t.app, email, password);
       expect(first).to.not.equal(second);
       for (const cookie of [first, second])
-        await request(app).get('/fu_auth/users/me').set('cookie', cookie).expect(200);
+        await request(t.app).get('/fu_auth/users/me').set('cookie', cookie).expect(200);
     });
 
     it('when the password is wrong, then 400 LOGIN_BAD_CREDENTIALS and no cookie', async () => {
-      const { email } = await createFuUser(deps);
-      const res = await request(app)
+      const { email } = await createFuUser(t.deps);
+      const res = await request(t.app)
         .post('/fu_auth/cookie/login')
         .type('form')
         .send({ username: email, password: 'nope' });
@@ -288,47 +282,47 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
 
   describe('POST /jwt/logout and /cookie/logout', () => {
     it('when a bearer logs out, then 204 empty with no Set-Cookie, and the JWT still works (not revocable)', async () => {
-      const { email, password } = await createFuUser(deps);
-      const token = await jwtLogin(app, email, password);
-      const res = await request(app)
+      const { email, password } = await createFuUser(t.deps);
+      const token = await jwtLogin(t.app, email, password);
+      const res = await request(t.app)
         .post('/fu_auth/jwt/logout')
         .set(bearer(token))
         .send({ any: 1 });
       expect(res.status).to.equal(204);
       expect(res.text).to.equal('');
       expect(res.headers['set-cookie']).to.equal(undefined);
-      await request(app).get('/fu_auth/users/me').set(bearer(token)).expect(200);
+      await request(t.app).get('/fu_auth/users/me').set(bearer(token)).expect(200);
     });
 
     it('when a cookie logs out, then 204 with the exact deletion cookie and the token row is gone', async () => {
-      const { email, password } = await createFuUser(deps);
-      const cookie = await cookieLogin(app, email, password);
-      const res = await request(app).post('/fu_auth/cookie/logout').set('cookie', cookie);
+      const { email, password } = await createFuUser(t.deps);
+      const cookie = await cookieLogin(t.app, email, password);
+      const res = await request(t.app).post('/fu_auth/cookie/logout').set('cookie', cookie);
       expect(res.status).to.equal(204);
       expect(setCookies(res)).to.deep.equal([
         'fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=lax',
       ]);
-      const me = await request(app).get('/fu_auth/users/me').set('cookie', cookie);
+      const me = await request(t.app).get('/fu_auth/users/me').set('cookie', cookie);
       expect(me.status).to.equal(401);
     });
 
     it('when /jwt/logout is called with the cookie credential, then 204 (any backend authenticates)', async () => {
-      const { email, password } = await createFuUser(deps);
-      const cookie = await cookieLogin(app, email, password);
-      await request(app).post('/fu_auth/jwt/logout').set('cookie', cookie).expect(204);
+      const { email, password } = await createFuUser(t.deps);
+      const cookie = await cookieLogin(t.app, email, password);
+      await request(t.app).post('/fu_auth/jwt/logout').set('cookie', cookie).expect(204);
     });
 
     it('when /cookie/logout is called with a bearer JWT, then 204 and the deletion cookie anyway', async () => {
-      const { email, password } = await createFuUser(deps);
-      const token = await jwtLogin(app, email, password);
-      const res = await request(app).post('/fu_auth/cookie/logout').set(bearer(token));
+      const { email, password } = await createFuUser(t.deps);
+      const token = await jwtLogin(t.app, email, password);
+      const res = await request(t.app).post('/fu_auth/cookie/logout').set(bearer(token));
       expect(res.status).to.equal(204);
       expect(setCookies(res)[0]).to.match(/^fastapiusersauth=""; HttpOnly; Max-Age=0/);
     });
 
     for (const backend of ['jwt', 'cookie']) {
       it(`when /${backend}/logout has no credential, then 401 {"detail":"Unauthorized"} without WWW-Authenticate`, async () => {
-        const res = await request(app).post(`/fu_auth/${backend}/logout`);
+        const res = await request(t.app).post(`/fu_auth/${backend}/logout`);
         expect(res.status).to.equal(401);
         expect(res.text).to.equal('{"detail":"Unauthorized"}');
         expect(res.headers['www-authenticate']).to.equal(undefined);
@@ -336,10 +330,10 @@ describe('/fu_auth auth routes (contract rows A1-A4)', () => {
     }
 
     it('when the user was deactivated after login, then logout is 401', async () => {
-      const { user, email, password } = await createFuUser(deps);
-      const token = await jwtLogin(app, email, password);
-      await deps.fuAuth.deps.store().update(user, { isActive: false });
-      expect((await request(app).post('/fu_auth/jwt/logout').set(bearer(token))).status).to.equal(
+      const { user, email, password } = await createFuUser(t.deps);
+      const token = await jwtLogin(t.app, email, password);
+      await t.deps.fuAuth.deps.store().update(user, { isActive: false });
+      expect((await request(t.app).post('/fu_auth/jwt/logout').set(bearer(token))).status).to.equal(
         401,
       );
     });

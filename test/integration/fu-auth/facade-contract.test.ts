@@ -1,21 +1,13 @@
-import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { legacyContractSuite } from '../../contract/legacy-contract.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { useTestApp } from '../../helpers/test-deps.js';
 
 describe('new engine facade (/fu_auth/legacy)', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   legacyContractSuite({
     name: 'new engine facade',
     basePath: '/fu_auth/legacy',
-    app: () => app,
-    sequelize: () => deps.sequelize,
+    app: () => t.app,
+    sequelize: () => t.deps.sequelize,
   });
 });

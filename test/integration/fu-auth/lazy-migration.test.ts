@@ -1,21 +1,13 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { cookieLogin, jwtLogin, outboxFor } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { useTestApp } from '../../helpers/test-deps.js';
 
 /** DESIGN.md invariants 1 and 2: one identity, imported on first login or reset request. */
 describe('/fu_auth lazy migration of legacy users', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   interface FuRow {
     id: string;
@@ -27,22 +19,22 @@ describe('/fu_auth lazy migration of legacy users', () => {
     legacy_user_id: number;
   }
   const fuRows = (legacyId: number) =>
-    deps.sequelize.query<FuRow>('SELECT * FROM fu_users WHERE legacy_user_id = :legacyId', {
+    t.deps.sequelize.query<FuRow>('SELECT * FROM fu_users WHERE legacy_user_id = :legacyId', {
       type: QueryTypes.SELECT,
       replacements: { legacyId },
     });
   const legacyLogin = (email: string, password: string) =>
-    request(app).post('/auth/login').send({ email, password });
+    request(t.app).post('/auth/login').send({ email, password });
 
   for (const hash of ['bcrypt-2b', 'bcrypt-2a', 'bcrypt-2y', 'pbkdf2_sha256'] as const) {
     it(`when a legacy-only ${hash} user logs in on /jwt/login, then they are imported with argon2id in that request, and the legacy login still works`, async () => {
-      const legacy = await createLegacyUser(deps.sequelize, { hash });
+      const legacy = await createLegacyUser(t.deps.sequelize, { hash });
       expect(await fuRows(legacy.id)).to.deep.equal([]);
-      const token = await jwtLogin(app, legacy.email, legacy.password);
+      const token = await jwtLogin(t.app, legacy.email, legacy.password);
       const [row] = await fuRows(legacy.id);
       expect(row!.hashed_password).to.match(/^\$argon2id\$/);
       expect(row).to.include({ email: legacy.email, is_active: true, is_superuser: false });
-      const me = await request(app)
+      const me = await request(t.app)
         .get('/fu_auth/users/me')
         .set('authorization', `Bearer ${token}`);
       expect(me.body.id).to.equal(row!.id);
@@ -51,10 +43,10 @@ describe('/fu_auth lazy migration of legacy users', () => {
   }
 
   it('when imported, then the same person keeps one UUID across logins on every new-engine route', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
-    await cookieLogin(app, legacy.email, legacy.password);
-    await jwtLogin(app, legacy.email.toUpperCase(), legacy.password);
-    await request(app)
+    const legacy = await createLegacyUser(t.deps.sequelize);
+    await cookieLogin(t.app, legacy.email, legacy.password);
+    await jwtLogin(t.app, legacy.email.toUpperCase(), legacy.password);
+    await request(t.app)
       .post('/fu_auth/legacy/login')
       .send({ email: legacy.email, password: legacy.password })
       .expect(200);
@@ -62,17 +54,17 @@ describe('/fu_auth lazy migration of legacy users', () => {
   });
 
   it('when an admin with a confirmed e-mail is imported, then role admin → superuser and confirmed → verified', async () => {
-    const legacy = await createLegacyUser(deps.sequelize, { role: 'admin' });
-    await deps.sequelize.query('UPDATE users SET email_confirmed_at = now() WHERE id = :id', {
+    const legacy = await createLegacyUser(t.deps.sequelize, { role: 'admin' });
+    await t.deps.sequelize.query('UPDATE users SET email_confirmed_at = now() WHERE id = :id', {
       replacements: { id: legacy.id },
     });
-    await jwtLogin(app, legacy.email, legacy.password);
+    await jwtLogin(t.app, legacy.email, legacy.password);
     expect((await fuRows(legacy.id))[0]).to.include({ is_superuser: true, is_verified: true });
   });
 
   it('when an inactive legacy user gives the right password, then 400 LOGIN_BAD_CREDENTIALS (imported inactive)', async () => {
-    const legacy = await createLegacyUser(deps.sequelize, { active: false });
-    const res = await request(app)
+    const legacy = await createLegacyUser(t.deps.sequelize, { active: false });
+    const res = await request(t.app)
       .post('/fu_auth/jwt/login')
       .type('form')
       .send({ username: legacy.email, password: legacy.password });
@@ -81,8 +73,8 @@ describe('/fu_auth lazy migration of legacy users', () => {
   });
 
   it('when the password is wrong, then nothing is imported', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
-    await request(app)
+    const legacy = await createLegacyUser(t.deps.sequelize);
+    await request(t.app)
       .post('/fu_auth/jwt/login')
       .type('form')
       .send({ username: legacy.email, password: 'wrong' })
@@ -91,36 +83,36 @@ describe('/fu_auth lazy migration of legacy users', () => {
   });
 
   it('when a legacy-only user asks for a password reset, then they are imported (legacy hash kept) and the reset works on both engines', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
-    await request(app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
+    const legacy = await createLegacyUser(t.deps.sequelize);
+    await request(t.app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
     const [row] = await fuRows(legacy.id);
     expect(row!.hashed_password).to.match(/^\$2b\$/);
-    const [mail] = await outboxFor(deps, legacy.email);
+    const [mail] = await outboxFor(t.deps, legacy.email);
     const token = /token=([^\s&]+)/.exec(mail!.text)![1]!;
-    await request(app)
+    await request(t.app)
       .post('/fu_auth/reset-password')
       .send({ token, password: 'reset-pass-123' })
       .expect(200);
-    await jwtLogin(app, legacy.email, 'reset-pass-123');
+    await jwtLogin(t.app, legacy.email, 'reset-pass-123');
     await legacyLogin(legacy.email, 'reset-pass-123').expect(200);
   });
 
   it('when an invited legacy user (NULL hash) resets their password, then they can log in afterwards', async () => {
-    const legacy = await createLegacyUser(deps.sequelize, { hash: 'none' });
-    await request(app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
-    const [mail] = await outboxFor(deps, legacy.email);
+    const legacy = await createLegacyUser(t.deps.sequelize, { hash: 'none' });
+    await request(t.app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
+    const [mail] = await outboxFor(t.deps, legacy.email);
     const token = /token=([^\s&]+)/.exec(mail!.text)![1]!;
-    await request(app)
+    await request(t.app)
       .post('/fu_auth/reset-password')
       .send({ token, password: 'first-pass-123' })
       .expect(200);
-    await jwtLogin(app, legacy.email, 'first-pass-123');
+    await jwtLogin(t.app, legacy.email, 'first-pass-123');
   });
 
   it('when an inactive legacy-only user asks for a reset, then 202, no e-mail and no import', async () => {
-    const legacy = await createLegacyUser(deps.sequelize, { active: false });
-    await request(app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
-    expect(await outboxFor(deps, legacy.email)).to.deep.equal([]);
+    const legacy = await createLegacyUser(t.deps.sequelize, { active: false });
+    await request(t.app).post('/fu_auth/forgot-password').send({ email: legacy.email }).expect(202);
+    expect(await outboxFor(t.deps, legacy.email)).to.deep.equal([]);
     expect(await fuRows(legacy.id)).to.deep.equal([]);
   });
 
@@ -128,11 +120,11 @@ describe('/fu_auth lazy migration of legacy users', () => {
     async function pair() {
       const lower = uniqueEmail('dup');
       const upper = lower.replace(/^dup/, 'DUP');
-      const a = await createLegacyUser(deps.sequelize, {
+      const a = await createLegacyUser(t.deps.sequelize, {
         email: lower,
         password: 'password-lower',
       });
-      const b = await createLegacyUser(deps.sequelize, {
+      const b = await createLegacyUser(t.deps.sequelize, {
         email: upper,
         password: 'password-upper',
       });
@@ -141,7 +133,7 @@ describe('/fu_auth lazy migration of legacy users', () => {
 
     it('then the exact-case row is the one that logs in, on each spelling', async () => {
       const { a, b } = await pair();
-      await jwtLogin(app, a.email, 'password-lower');
+      await jwtLogin(t.app, a.email, 'password-lower');
       expect(await fuRows(a.id)).to.have.length(1);
       expect(await fuRows(b.id)).to.have.length(0);
     });
@@ -149,7 +141,7 @@ describe('/fu_auth lazy migration of legacy users', () => {
     it('then a spelling that matches neither exactly is bad credentials (never a guess, never 500)', async () => {
       const { a, b, mixed } = await pair();
       for (const password of ['password-lower', 'password-upper']) {
-        const res = await request(app)
+        const res = await request(t.app)
           .post('/fu_auth/jwt/login')
           .type('form')
           .send({ username: mixed, password });
@@ -162,8 +154,8 @@ describe('/fu_auth lazy migration of legacy users', () => {
 
     it('then after one was imported, the other stays legacy-only but is still served by the facade and the legacy engine', async () => {
       const { a, b } = await pair();
-      await jwtLogin(app, a.email, 'password-lower');
-      const facade = await request(app)
+      await jwtLogin(t.app, a.email, 'password-lower');
+      const facade = await request(t.app)
         .post('/fu_auth/legacy/login')
         .send({ email: b.email, password: 'password-upper' });
       expect(facade.status).to.equal(200);

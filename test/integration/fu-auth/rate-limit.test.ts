@@ -2,36 +2,33 @@ import { randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { manualClock } from '../../../src/lib/clock.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { createFuUser } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
 
 /** Login and forgot-password throttling (the contract's deliberate deviation), counted in PostgreSQL. */
 describe('/fu_auth rate limits', () => {
   const clock = manualClock(new Date());
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps({
-      clock,
-      env: {
-        RATE_LIMIT_LOGIN_PER_IP: '5/60',
-        RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3/900',
-        RATE_LIMIT_FORGOT_PER_IP: '4/60',
-        RATE_LIMIT_FORGOT_PER_ACCOUNT: '2/900',
-      },
-    });
-    app = createApp(deps);
+  const t = useTestApp({
+    clock,
+    env: {
+      RATE_LIMIT_LOGIN_PER_IP: '5/60',
+      RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3/900',
+      RATE_LIMIT_FORGOT_PER_IP: '4/60',
+      RATE_LIMIT_FORGOT_PER_ACCOUNT: '2/900',
+    },
   });
-  after(() => deps.close());
 
   /** A client address of its own (trust proxy is loopback), so tests never share a window. */
   const uniqueIp = () =>
     `2001:db8::${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
   const login = (from: string, username: string, password: string, path = '/fu_auth/jwt/login') =>
-    request(app).post(path).set('x-forwarded-for', from).type('form').send({ username, password });
+    request(t.app)
+      .post(path)
+      .set('x-forwarded-for', from)
+      .type('form')
+      .send({ username, password });
 
   it('when one IP exceeds its login limit, then 429 {"detail":"TOO_MANY_REQUESTS"} with Retry-After', async () => {
     const from = uniqueIp();
@@ -56,7 +53,7 @@ describe('/fu_auth rate limits', () => {
   });
 
   it('when an account fails 3 times, then even the right password is refused with 429, from any IP, until the window ends', async () => {
-    const { email, password } = await createFuUser(deps);
+    const { email, password } = await createFuUser(t.deps);
     for (let i = 0; i < 3; i += 1) await login(uniqueIp(), email, 'wrong').expect(400);
     const res = await login(uniqueIp(), email.toUpperCase(), password);
     expect(res.status).to.equal(429);
@@ -70,7 +67,7 @@ describe('/fu_auth rate limits', () => {
   });
 
   it('when a login succeeds, then earlier failures are forgotten', async () => {
-    const { email, password } = await createFuUser(deps);
+    const { email, password } = await createFuUser(t.deps);
     for (let i = 0; i < 2; i += 1) await login(uniqueIp(), email, 'wrong').expect(400);
     await login(uniqueIp(), email, password).expect(200);
     for (let i = 0; i < 2; i += 1) await login(uniqueIp(), email, 'wrong').expect(400);
@@ -78,14 +75,14 @@ describe('/fu_auth rate limits', () => {
   });
 
   it('when the facade login is throttled, then 429 in the legacy format with Retry-After', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
+    const legacy = await createLegacyUser(t.deps.sequelize);
     for (let i = 0; i < 3; i += 1)
-      await request(app)
+      await request(t.app)
         .post('/fu_auth/legacy/login')
         .set('x-forwarded-for', uniqueIp())
         .send({ email: legacy.email, password: 'wrong' })
         .expect(401);
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/fu_auth/legacy/login')
       .set('x-forwarded-for', uniqueIp())
       .send({ email: legacy.email, password: legacy.password });
@@ -95,14 +92,14 @@ describe('/fu_auth rate limits', () => {
   });
 
   it('when forgot-password is asked too often for one account, then 429; for an unknown e-mail as well (no enumeration)', async () => {
-    for (const email of [(await createFuUser(deps)).email, uniqueEmail('ghost')]) {
+    for (const email of [(await createFuUser(t.deps)).email, uniqueEmail('ghost')]) {
       for (let i = 0; i < 2; i += 1)
-        await request(app)
+        await request(t.app)
           .post('/fu_auth/forgot-password')
           .set('x-forwarded-for', uniqueIp())
           .send({ email })
           .expect(202);
-      const res = await request(app)
+      const res = await request(t.app)
         .post('/fu_auth/forgot-password')
         .set('x-forwarded-for', uniqueIp())
         .send({ email });
@@ -114,19 +111,19 @@ describe('/fu_auth rate limits', () => {
   it('when forgot-password is asked too often from one IP, then 429', async () => {
     const from = uniqueIp();
     for (let i = 0; i < 4; i += 1)
-      await request(app)
+      await request(t.app)
         .post('/fu_auth/forgot-password')
         .set('x-forwarded-for', from)
         .send({ email: uniqueEmail() })
         .expect(202);
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/fu_auth/forgot-password')
       .set('x-forwarded-for', from)
       .send({ email: uniqueEmail() });
     expect(res.status).to.equal(429);
   });
 
-  it('when two app instances share the database, then they count together', async () => {
+  it('when two t.app instances share the database, then they count together', async () => {
     const second = buildTestDeps({ clock, env: { RATE_LIMIT_LOGIN_PER_IP: '5/60' } });
     try {
       const from = uniqueIp();

@@ -1,24 +1,17 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { createFuUser, jwtLogin } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('/fu_auth POST /register (contract row R1)', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   const register = (body: unknown) =>
-    request(app)
+    request(t.app)
       .post('/fu_auth/register')
       .send(body as object);
 
@@ -42,7 +35,7 @@ describe('/fu_auth POST /register (contract row R1)', () => {
     });
     expect(res.body.id).to.match(UUID);
     expect(res.text).to.not.match(/password/);
-    await jwtLogin(app, email, 'long-enough-1');
+    await jwtLogin(t.app, email, 'long-enough-1');
   });
 
   it('when the body sets flags and an id, then they are ignored (safe create), null flags too', async () => {
@@ -77,14 +70,14 @@ describe('/fu_auth POST /register (contract row R1)', () => {
   });
 
   it('when the e-mail exists with another case, then 400 REGISTER_USER_ALREADY_EXISTS', async () => {
-    const { email } = await createFuUser(deps);
+    const { email } = await createFuUser(t.deps);
     const res = await register({ email: email.toUpperCase(), password: 'long-enough-1' });
     expect(res.status).to.equal(400);
     expect(res.text).to.equal('{"detail":"REGISTER_USER_ALREADY_EXISTS"}');
   });
 
   it('when a legacy-only account holds the e-mail (any case), then 400 REGISTER_USER_ALREADY_EXISTS', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
+    const legacy = await createLegacyUser(t.deps.sequelize);
     const res = await register({ email: legacy.email.toUpperCase(), password: 'long-enough-1' });
     expect(res.body).to.deep.equal({ detail: 'REGISTER_USER_ALREADY_EXISTS' });
   });
@@ -106,7 +99,7 @@ describe('/fu_auth POST /register (contract row R1)', () => {
   });
 
   it('when the e-mail exists and the password is invalid too, then the password error wins (validated first)', async () => {
-    const { email } = await createFuUser(deps);
+    const { email } = await createFuUser(t.deps);
     const res = await register({ email, password: 'short' });
     expect(res.body.detail.code).to.equal('REGISTER_INVALID_PASSWORD');
   });
@@ -150,14 +143,14 @@ describe('/fu_auth POST /register (contract row R1)', () => {
     ['the body is a JSON array', () => register([1]), [['body']]],
     [
       'the body is sent as text/plain',
-      () => request(app).post('/fu_auth/register').type('text').send('{"email":"a@b.co"}'),
+      () => request(t.app).post('/fu_auth/register').type('text').send('{"email":"a@b.co"}'),
       [['body']],
     ],
-    ['there is no body', () => request(app).post('/fu_auth/register'), [['body']]],
+    ['there is no body', () => request(t.app).post('/fu_auth/register'), [['body']]],
     [
       'the JSON is malformed',
       () =>
-        request(app).post('/fu_auth/register').set('content-type', 'application/json').send('{'),
+        request(t.app).post('/fu_auth/register').set('content-type', 'application/json').send('{'),
       [['body']],
     ],
   ];
@@ -185,7 +178,7 @@ describe('/fu_auth POST /register (contract row R1)', () => {
   });
 
   it('when the body is sent as application/vnd.api+json, then it is parsed as JSON', async () => {
-    const res = await request(app)
+    const res = await request(t.app)
       .post('/fu_auth/register')
       .set('content-type', 'application/vnd.api+json')
       .send(JSON.stringify({ email: uniqueEmail(), password: 'long-enough-1' }));

@@ -1,23 +1,15 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { ROUTES } from '../../../src/fu-auth/openapi/route-table.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { useTestApp } from '../../helpers/test-deps.js';
 
 describe('/fu_auth routing, OpenAPI document and docs', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   it('when the path is unknown, then 404 {"detail":"Not Found"} with a bare application/json type', async () => {
     for (const path of ['/fu_auth/nope', '/fu_auth/auth/jwt/login', '/fu_auth/users/a/b']) {
-      const res = await request(app).get(path);
+      const res = await request(t.app).get(path);
       expect(res.status, path).to.equal(404);
       expect(res.text).to.equal('{"detail":"Not Found"}');
       expect(res.headers['content-type']).to.equal('application/json');
@@ -32,7 +24,7 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
       ['get', '/fu_auth/cookie/logout', 'POST'],
     ];
     for (const [method, path, allow] of cases) {
-      const res = await request(app)[method as 'put'](path);
+      const res = await request(t.app)[method as 'put'](path);
       expect(res.status, `${method} ${path}`).to.equal(405);
       expect(res.text).to.equal('{"detail":"Method Not Allowed"}');
       expect(res.headers.allow).to.equal(allow);
@@ -40,10 +32,10 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
   });
 
   it('when a route is called with a trailing slash, then 307 to the path without it (query kept)', async () => {
-    const res = await request(app).get('/fu_auth/users/me/?x=1');
+    const res = await request(t.app).get('/fu_auth/users/me/?x=1');
     expect(res.status).to.equal(307);
     expect(res.headers.location).to.match(/^http:\/\/127\.0\.0\.1:\d+\/fu_auth\/users\/me\?x=1$/);
-    const post = await request(app).post('/fu_auth/register/');
+    const post = await request(t.app).post('/fu_auth/register/');
     expect(post.status).to.equal(307);
     expect(res.text).to.equal('');
   });
@@ -55,7 +47,7 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     before(async () => {
-      const res = await request(app).get('/fu_auth/openapi.json').expect(200);
+      const res = await request(t.app).get('/fu_auth/openapi.json').expect(200);
       doc = res.body;
     });
 
@@ -99,11 +91,11 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
   });
 
   it('when /fu_auth/docs is opened, then Swagger UI loads from local assets (no CDN)', async () => {
-    const page = await request(app).get('/fu_auth/docs').expect(200);
+    const page = await request(t.app).get('/fu_auth/docs').expect(200);
     expect(page.headers['content-type']).to.match(/^text\/html/);
     expect(page.text).to.contain("url: '/fu_auth/openapi.json'");
     expect(page.text).to.not.match(/https?:\/\//);
-    const bundle = await request(app).get('/fu_auth/docs/assets/swagger-ui-bundle.js');
+    const bundle = await request(t.app).get('/fu_auth/docs/assets/swagger-ui-bundle.js');
     expect(bundle.status).to.equal(200);
     expect(bundle.headers['content-type']).to.match(/javascript/);
   });

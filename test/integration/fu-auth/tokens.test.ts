@@ -2,34 +2,26 @@ import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { manualClock } from '../../../src/lib/clock.js';
 import { bearer, cookieLogin, createFuUser, jwtLogin } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { useTestApp } from '../../helpers/test-deps.js';
 
 /** Access tokens: the JWT edge cases of §2.1-2.2 and the database strategy of §2.5. */
 describe('/fu_auth access tokens', () => {
   const clock = manualClock(new Date());
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps({ clock });
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp({ clock });
 
   const me = (headers: Record<string, string>) =>
-    request(app).get('/fu_auth/users/me').set(headers);
+    request(t.app).get('/fu_auth/users/me').set(headers);
   const sign = (claims: Record<string, unknown>, options: { secret?: string; alg?: string } = {}) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
-      .sign(new TextEncoder().encode(options.secret ?? deps.config.fuAuth.jwtSecret));
+      .sign(new TextEncoder().encode(options.secret ?? t.deps.config.fuAuth.jwtSecret));
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 
   it('when the JWT is past its lifetime (manual clock), then 401; one second before, 200', async () => {
-    const { email, password } = await createFuUser(deps);
-    const token = await jwtLogin(app, email, password);
+    const { email, password } = await createFuUser(t.deps);
+    const token = await jwtLogin(t.app, email, password);
     clock.advance(3599 * 1000);
     try {
       expect((await me(bearer(token))).status).to.equal(200);
@@ -41,7 +33,7 @@ describe('/fu_auth access tokens', () => {
   });
 
   it('when aud is a plain string, exp is absent, or sub has no hyphens, then the token is accepted', async () => {
-    const { user } = await createFuUser(deps);
+    const { user } = await createFuUser(t.deps);
     for (const claims of [
       { sub: user.id, aud: 'fastapi-users:auth', exp: nowSeconds() + 60 },
       { sub: user.id, aud: ['fastapi-users:auth'] },
@@ -52,7 +44,7 @@ describe('/fu_auth access tokens', () => {
   });
 
   it('when the audience is wrong or missing, the secret is wrong, sub is missing or unknown, then 401', async () => {
-    const { user } = await createFuUser(deps);
+    const { user } = await createFuUser(t.deps);
     const exp = nowSeconds() + 60;
     const cases: [string, Promise<string>][] = [
       ['reset audience', sign({ sub: user.id, aud: 'fastapi-users:reset', exp })],
@@ -86,21 +78,21 @@ describe('/fu_auth access tokens', () => {
   });
 
   it('when the token is alg "none" (unsigned), then 401', async () => {
-    const { user } = await createFuUser(deps);
+    const { user } = await createFuUser(t.deps);
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: user.id, aud: ['fastapi-users:auth'] })}.`;
     expect((await me(bearer(token))).status).to.equal(401);
   });
 
   it('when a database token is older than its lifetime, then 401 and the row is left in place', async () => {
-    const { email, password } = await createFuUser(deps);
-    const cookie = await cookieLogin(app, email, password);
+    const { email, password } = await createFuUser(t.deps);
+    const cookie = await cookieLogin(t.app, email, password);
     clock.advance(3600 * 1000);
     try {
       expect((await me({ cookie })).status).to.equal(200);
       clock.advance(1000);
       expect((await me({ cookie })).status).to.equal(401);
-      const rows = await deps.sequelize.query(
+      const rows = await t.deps.sequelize.query(
         'SELECT 1 FROM fu_access_tokens WHERE token = :token',
         {
           type: QueryTypes.SELECT,
@@ -123,16 +115,16 @@ describe('/fu_auth access tokens', () => {
   });
 
   it('when an invalid bearer comes with a valid cookie, then the cookie authenticates (first user found wins)', async () => {
-    const { email, password } = await createFuUser(deps);
-    const cookie = await cookieLogin(app, email, password);
+    const { email, password } = await createFuUser(t.deps);
+    const cookie = await cookieLogin(t.app, email, password);
     expect((await me({ cookie, authorization: 'Bearer invalid' })).status).to.equal(200);
   });
 
   it('when the password changes, then existing JWTs and database tokens keep working (upstream)', async () => {
-    const { email, password } = await createFuUser(deps);
-    const token = await jwtLogin(app, email, password);
-    const cookie = await cookieLogin(app, email, password);
-    await request(app)
+    const { email, password } = await createFuUser(t.deps);
+    const token = await jwtLogin(t.app, email, password);
+    const cookie = await cookieLogin(t.app, email, password);
+    await request(t.app)
       .patch('/fu_auth/users/me')
       .set(bearer(token))
       .send({ password: 'changed-pass-1' })

@@ -1,39 +1,32 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { createLegacyUser } from '../../helpers/factories.js';
 import { bearer, cookieLogin, createFuUser, jwtLogin, setCookies } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
 
 /** `/api/*` accepts a legacy session or any new-engine credential, all meaning the same person. */
 describe('unified /api guard with new-engine credentials', () => {
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps();
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp();
 
   async function credentials(email: string, password: string) {
-    const facade = await request(app).post('/fu_auth/legacy/login').send({ email, password });
+    const facade = await request(t.app).post('/fu_auth/legacy/login').send({ email, password });
     const facadeCookie = setCookies(facade)[0]!.split(';')[0]!;
     return {
       'legacy session': { cookie: await legacySession(email, password) },
-      'bearer JWT': bearer(await jwtLogin(app, email, password)),
-      'fastapiusersauth cookie': { cookie: await cookieLogin(app, email, password) },
+      'bearer JWT': bearer(await jwtLogin(t.app, email, password)),
+      'fastapiusersauth cookie': { cookie: await cookieLogin(t.app, email, password) },
       'facade crm.sid=fu.… cookie': { cookie: facadeCookie },
     };
   }
   async function legacySession(email: string, password: string) {
-    const res = await request(app).post('/auth/login').send({ email, password }).expect(200);
+    const res = await request(t.app).post('/auth/login').send({ email, password }).expect(200);
     return setCookies(res)[0]!.split(';')[0]!;
   }
 
   it('when the facade logs in, then its cookie is crm.sid with an fu. value and the legacy flags', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
-    const res = await request(app)
+    const legacy = await createLegacyUser(t.deps.sequelize);
+    const res = await request(t.app)
       .post('/fu_auth/legacy/login')
       .send({ email: legacy.email, password: legacy.password });
     const [cookie] = setCookies(res);
@@ -43,16 +36,16 @@ describe('unified /api guard with new-engine credentials', () => {
   });
 
   it('when each kind of credential is used, then /api/contacts sees the same owner (the legacy id)', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
+    const legacy = await createLegacyUser(t.deps.sequelize);
     const all = await credentials(legacy.email, legacy.password);
-    const created = await request(app)
+    const created = await request(t.app)
       .post('/api/contacts')
       .set(all['bearer JWT'])
       .send({ name: 'Shared' })
       .expect(201);
     expect(created.body.contact.owner_id).to.equal(legacy.id);
     for (const [kind, headers] of Object.entries(all)) {
-      const res = await request(app).get('/api/contacts').set(headers);
+      const res = await request(t.app).get('/api/contacts').set(headers);
       expect(res.status, kind).to.equal(200);
       expect(
         res.body.contacts.map((c: { id: number }) => c.id),
@@ -62,23 +55,25 @@ describe('unified /api guard with new-engine credentials', () => {
   });
 
   it('when a superuser uses any new-engine credential, then /api/admin/users lets them in; a plain user gets 403', async () => {
-    const admin = await createFuUser(deps, { superuser: true });
+    const admin = await createFuUser(t.deps, { superuser: true });
     for (const [kind, headers] of Object.entries(await credentials(admin.email, admin.password)))
-      expect((await request(app).get('/api/admin/users').set(headers)).status, kind).to.equal(200);
-    const plain = await createFuUser(deps);
+      expect((await request(t.app).get('/api/admin/users').set(headers)).status, kind).to.equal(
+        200,
+      );
+    const plain = await createFuUser(t.deps);
     for (const [kind, headers] of Object.entries(await credentials(plain.email, plain.password))) {
-      const res = await request(app).get('/api/admin/users').set(headers);
+      const res = await request(t.app).get('/api/admin/users').set(headers);
       expect(res.status, kind).to.equal(403);
       expect(res.body).to.deep.equal({ error: 'forbidden' });
     }
   });
 
   it('when the user is deactivated, then every new-engine credential stops opening /api', async () => {
-    const { user, email, password } = await createFuUser(deps);
+    const { user, email, password } = await createFuUser(t.deps);
     const all = await credentials(email, password);
-    await deps.fuAuth.deps.store().update(user, { isActive: false });
+    await t.deps.fuAuth.deps.store().update(user, { isActive: false });
     for (const [kind, headers] of Object.entries(all)) {
-      const res = await request(app).get('/api/contacts').set(headers);
+      const res = await request(t.app).get('/api/contacts').set(headers);
       expect(res.status, kind).to.equal(401);
       expect(res.body).to.deep.equal({ error: 'not_authenticated' });
     }
@@ -91,15 +86,15 @@ describe('unified /api guard with new-engine credentials', () => {
       { cookie: 'crm.sid=fu.forged' },
       { cookie: 'crm.sid=s%3Aforged.sig' },
     ]) {
-      const res = await request(app).get('/api/contacts').set(headers);
+      const res = await request(t.app).get('/api/contacts').set(headers);
       expect(res.status, JSON.stringify(headers)).to.equal(401);
     }
   });
 
   it('when a legacy engine session is sent to the facade, then 401 (each engine knows only its own sessions)', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
+    const legacy = await createLegacyUser(t.deps.sequelize);
     const cookie = await legacySession(legacy.email, legacy.password);
-    const res = await request(app).get('/fu_auth/legacy/me').set('cookie', cookie);
+    const res = await request(t.app).get('/fu_auth/legacy/me').set('cookie', cookie);
     expect(res.status).to.equal(401);
   });
 
@@ -125,8 +120,8 @@ describe('unified /api guard with new-engine credentials', () => {
   });
 
   it('when the facade logs in again with a session, then the previous session is replaced', async () => {
-    const legacy = await createLegacyUser(deps.sequelize);
-    const agent = request.agent(app);
+    const legacy = await createLegacyUser(t.deps.sequelize);
+    const agent = request.agent(t.app);
     const first = await agent
       .post('/fu_auth/legacy/login')
       .send({ email: legacy.email, password: legacy.password });
@@ -135,7 +130,7 @@ describe('unified /api guard with new-engine credentials', () => {
       .post('/fu_auth/legacy/login')
       .send({ email: legacy.email, password: legacy.password });
     expect(
-      (await request(app).get('/fu_auth/legacy/me').set('cookie', firstCookie)).status,
+      (await request(t.app).get('/fu_auth/legacy/me').set('cookie', firstCookie)).status,
     ).to.equal(401);
     expect((await agent.get('/fu_auth/legacy/me')).status).to.equal(200);
   });

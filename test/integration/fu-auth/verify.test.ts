@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { manualClock } from '../../../src/lib/clock.js';
 import { uniqueEmail } from '../../helpers/factories.js';
 import {
@@ -13,32 +11,26 @@ import {
   outboxFor,
   tokenIn,
 } from '../../helpers/fu-auth.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { useTestApp } from '../../helpers/test-deps.js';
 
 describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)', () => {
   const clock = manualClock(new Date());
-  let deps: AppDeps;
-  let app: ReturnType<typeof createApp>;
-  before(() => {
-    deps = buildTestDeps({ clock });
-    app = createApp(deps);
-  });
-  after(() => deps.close());
+  const t = useTestApp({ clock });
 
   const requestToken = (email: string) =>
-    request(app).post('/fu_auth/request-verify-token').send({ email });
-  const verify = (token: string) => request(app).post('/fu_auth/verify').send({ token });
+    request(t.app).post('/fu_auth/request-verify-token').send({ email });
+  const verify = (token: string) => request(t.app).post('/fu_auth/verify').send({ token });
   async function verifyToken(email: string): Promise<string> {
     await requestToken(email).expect(202);
-    return tokenIn((await outboxFor(deps, email)).at(-1));
+    return tokenIn((await outboxFor(t.deps, email)).at(-1));
   }
 
   it('when an active unverified user asks, then 202 null and an e-mail with a verify link', async () => {
-    const { user, email } = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
     const res = await requestToken(email);
     expect(res.status).to.equal(202);
     expect(res.text).to.equal('null');
-    const [message] = await outboxFor(deps, email);
+    const [message] = await outboxFor(t.deps, email);
     expect(message!.text).to.contain('/verify?token=');
     const payload = jwtPayload(tokenIn(message));
     expect(Object.keys(payload)).to.deep.equal(['sub', 'email', 'aud', 'exp']);
@@ -47,10 +39,10 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
 
   for (const [when, make] of [
     ['the e-mail is unknown', async () => uniqueEmail('ghost')],
-    ['the user is inactive', async () => (await createFuUser(deps, { active: false })).email],
+    ['the user is inactive', async () => (await createFuUser(t.deps, { active: false })).email],
     [
       'the user is already verified',
-      async () => (await createFuUser(deps, { verified: true })).email,
+      async () => (await createFuUser(t.deps, { verified: true })).email,
     ],
   ] as const) {
     it(`when ${when}, then still 202 null and no e-mail`, async () => {
@@ -58,7 +50,7 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
       const res = await requestToken(email);
       expect(res.status).to.equal(202);
       expect(res.text).to.equal('null');
-      expect(await outboxFor(deps, email)).to.deep.equal([]);
+      expect(await outboxFor(t.deps, email)).to.deep.equal([]);
     });
   }
 
@@ -67,7 +59,7 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
   });
 
   it('when the token is good, then 200 with the user and is_verified true; reusing it is VERIFY_USER_ALREADY_VERIFIED', async () => {
-    const { user, email } = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
     const token = await verifyToken(email);
     const res = await verify(token);
     expect(res.status).to.equal(200);
@@ -84,19 +76,19 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
   });
 
   it('when the user was deactivated after asking, then verifying still succeeds (upstream)', async () => {
-    const { user, email } = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
     const token = await verifyToken(email);
-    await deps.fuAuth.deps.store().update(user, { isActive: false });
+    await t.deps.fuAuth.deps.store().update(user, { isActive: false });
     const res = await verify(token);
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ is_active: false, is_verified: true });
   });
 
   it('when the e-mail changed after the token was issued, then VERIFY_USER_BAD_TOKEN', async () => {
-    const { email, password } = await createFuUser(deps);
+    const { email, password } = await createFuUser(t.deps);
     const token = await verifyToken(email);
-    const access = await jwtLogin(app, email, password);
-    await request(app)
+    const access = await jwtLogin(t.app, email, password);
+    await request(t.app)
       .patch('/fu_auth/users/me')
       .set(bearer(access))
       .send({ email: uniqueEmail('moved') })
@@ -105,16 +97,16 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
   });
 
   it("when only the case of the stored e-mail differs from the token's, then the token still works", async () => {
-    const { user, email } = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
     const token = await verifyToken(email);
-    await deps.sequelize.query('UPDATE fu_users SET email = upper(email) WHERE id = :id', {
+    await t.deps.sequelize.query('UPDATE fu_users SET email = upper(email) WHERE id = :id', {
       replacements: { id: user.id },
     });
     expect((await verify(token)).status).to.equal(200);
   });
 
   it('when the token has expired, then VERIFY_USER_BAD_TOKEN', async () => {
-    const { email } = await createFuUser(deps);
+    const { email } = await createFuUser(t.deps);
     const token = await verifyToken(email);
     clock.advance(3600 * 1000);
     try {
@@ -125,21 +117,21 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
   });
 
   it('when a reset token is posted to /verify, then VERIFY_USER_BAD_TOKEN (audience)', async () => {
-    const { email } = await createFuUser(deps);
-    await request(app).post('/fu_auth/forgot-password').send({ email }).expect(202);
-    const resetToken = tokenIn((await outboxFor(deps, email)).at(-1));
+    const { email } = await createFuUser(t.deps);
+    await request(t.app).post('/fu_auth/forgot-password').send({ email }).expect(202);
+    const resetToken = tokenIn((await outboxFor(t.deps, email)).at(-1));
     expect((await verify(resetToken)).body.detail).to.equal('VERIFY_USER_BAD_TOKEN');
   });
 
   const forged = (claims: Record<string, unknown>) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode(deps.config.fuAuth.verificationTokenSecret));
+      .sign(new TextEncoder().encode(t.deps.config.fuAuth.verificationTokenSecret));
   const AUD = 'fastapi-users:verify';
 
   it('when sub, email or both are missing or wrong, then VERIFY_USER_BAD_TOKEN', async () => {
-    const { user, email } = await createFuUser(deps);
-    const other = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
+    const other = await createFuUser(t.deps);
     for (const claims of [
       { email, aud: AUD },
       { sub: user.id, aud: AUD },
@@ -155,13 +147,13 @@ describe('/fu_auth request-verify-token and verify (contract rows V1, V2; §2.4)
   });
 
   it('when sub is the id without hyphens, then it still matches (UUID parsing)', async () => {
-    const { user, email } = await createFuUser(deps);
+    const { user, email } = await createFuUser(t.deps);
     const res = await verify(await forged({ sub: user.id.replaceAll('-', ''), email, aud: AUD }));
     expect(res.status).to.equal(200);
   });
 
   it('when the token is missing, then 422', async () => {
-    const res = await request(app).post('/fu_auth/verify').send({});
+    const res = await request(t.app).post('/fu_auth/verify').send({});
     expect(res.status).to.equal(422);
     expect(res.body.detail[0].loc).to.deep.equal(['body', 'token']);
   });
