@@ -12,6 +12,7 @@ type Bench = () => Promise<BenchResult[]>;
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   login: () => import('./login.js'),
   migration: () => import('./migration.js'),
+  proxy: () => import('./proxy.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -92,3 +92,27 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}) {
 }
 
 export type ProxyMetrics = ReturnType<typeof createProxyMetrics>;
+
+/**
+ * Records one finished request. The labelled children are cached by key: prom-client hashes
+ * the label object on every call otherwise, which showed up in the proxy's CPU profile.
+ */
+export function createRequestRecorder(metrics: ProxyMetrics) {
+  const children = new Map<
+    string,
+    { count: { inc(): void }; time: { observe(value: number): void } }
+  >();
+  return (arm: string, route: string, status: string, seconds: number): void => {
+    const key = `${arm}|${route}|${status}`;
+    let child = children.get(key);
+    if (!child) {
+      child = {
+        count: metrics.requests.labels(arm, route, status),
+        time: metrics.duration.labels(arm, route, status),
+      };
+      children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
+  };
+}

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
-import type { ProxyMetrics } from '../metrics.js';
+import { createRequestRecorder, type ProxyMetrics } from '../metrics.js';
 import { emailFromBody } from '../policy/body-email.js';
 import { sessionEngine } from '../policy/credentials.js';
 import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
@@ -46,6 +46,7 @@ export interface HandlerDeps {
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { settings, metrics, contexts } = deps;
+  const recordRequest = createRequestRecorder(metrics);
 
   function requestFacts(
     req: IncomingMessage,
@@ -87,10 +88,9 @@ export function createRequestHandler(deps: HandlerDeps) {
   function finish(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     const status = res.writableFinished ? String(res.statusCode) : 'aborted';
     const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
-    const labels = { arm: ctx.arm, route: ctx.route.label, status };
-    metrics.requests.inc(labels);
-    metrics.duration.observe(labels, seconds);
+    recordRequest(ctx.arm, ctx.route.label, status, seconds);
     if (res.writableFinished) deps.guard.record(ctx.arm, res.statusCode);
+    if (!deps.logger.isLevelEnabled('info')) return;
     deps.logger.info(
       {
         reqId: ctx.id,

@@ -33,25 +33,36 @@ export function createUpstreamProxies(deps: UpstreamProxiesDeps): UpstreamProxie
       agent,
       changeOrigin: false,
       xfwd: false, // set in forwarded-headers.ts, where client values are dropped first
-      on: {
-        proxyReq: (proxyReq, req) => {
-          const ctx = deps.contexts.get(req);
-          // The buffered body was consumed to read the e-mail; send the same bytes on.
-          if (ctx?.body && ctx.body.length > 0) proxyReq.write(ctx.body);
-          proxyReq.setTimeout(deps.timeoutMs, () => {
-            if (ctx) ctx.timedOut = true;
-            proxyReq.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' }));
+      // hpm's default plugins build a log URL and add listeners on every request; ours add only
+      // what the proxy needs, including the crash guards the defaults provide.
+      ejectPlugins: true,
+      plugins: [
+        (server) => {
+          server.on('proxyReq', (proxyReq, req) => {
+            const ctx = deps.contexts.get(req);
+            // The buffered body was consumed to read the e-mail; send the same bytes on.
+            if (ctx?.body && ctx.body.length > 0) proxyReq.write(ctx.body);
+            proxyReq.setTimeout(deps.timeoutMs, () => {
+              if (ctx) ctx.timedOut = true;
+              proxyReq.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' }));
+            });
           });
-        },
-        proxyRes: (proxyRes, _req, res) => {
-          // An upstream dying mid-body must not leave the client waiting on a half response.
-          proxyRes.on('error', () => res.destroy());
-          proxyRes.on('close', () => {
-            if (!proxyRes.complete) res.destroy();
+          server.on('proxyRes', (proxyRes, _req, res) => {
+            // An upstream dying mid-body must not leave the client waiting on a half response,
+            // and a client leaving mid-body must not leave the upstream response streaming.
+            proxyRes.on('error', () => res.destroy());
+            proxyRes.on('close', () => {
+              if (!proxyRes.complete) res.destroy();
+            });
+            res.once('close', () => {
+              if (!res.writableEnded) proxyRes.destroy();
+            });
           });
+          server.on('error', (error, req, res) =>
+            deps.onError(error as NodeJS.ErrnoException, req, res as ServerResponse | Socket),
+          );
         },
-        error: (error, req, res) => deps.onError(error as NodeJS.ErrnoException, req, res),
-      },
+      ],
     });
   };
   const proxies = { legacy: make(deps.upstreams.legacy), new: make(deps.upstreams.new) };

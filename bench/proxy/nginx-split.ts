@@ -1,0 +1,62 @@
+/**
+ * nginx with `split_clients` in front of the same upstream: the anchor of the proxy benchmark.
+ * One worker process, keep-alive to the upstream, no access log: the same footing as the proxy
+ * (one event loop, keep-alive agents, no per-request log line at LOG_LEVEL=warn).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export async function startNginxSplit(upstreamPort: number, port: number) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'authshift-nginx-'));
+  const conf = `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream legacy { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  upstream new { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  split_clients "\${cookie_crm_sid}" $arm { 25% new; * legacy; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://$arm;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      add_header x-authshift-arm $arm;
+    }
+  }
+}`;
+  await writeFile(path.join(dir, 'nginx.conf'), conf);
+  const child = spawn('nginx', ['-e', `${dir}/error.log`, '-p', dir, '-c', `${dir}/nginx.conf`], {
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`);
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGQUIT');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
