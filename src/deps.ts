@@ -86,6 +86,7 @@ export function buildDeps(
   const fuAuth = buildFuAuth({
     config,
     sequelize,
+    databaseUrl,
     clock,
     logger,
     hasher,
@@ -98,6 +99,9 @@ export function buildDeps(
     transact,
     observers: [fuAuth.legacyObserver],
   });
+  // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry
+  // points that must be exact from the first request await `fuAuth.userStore.start()` again.
+  void fuAuth.userStore.start();
   const longestWindow = Math.max(
     ...Object.values(config.fuAuth.rateLimit).flatMap((rule) =>
       typeof rule === 'object' ? [rule.windowSeconds] : [],
@@ -136,6 +140,7 @@ export function buildDeps(
     async close() {
       clearInterval(pruneRateLimits);
       store.close();
+      await fuAuth.userStore.stop();
       await Promise.allSettled([sequelize.close(), pool.end()]);
     },
   };

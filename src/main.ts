@@ -16,6 +16,8 @@ runCli(async () => {
   const logger = createLogger({ level: config.logLevel, name: 'monolith' });
   const database = await resolveDatabase(config, logger);
   const deps = buildDeps(config, database.url, { logger });
+  // Serve the right user store from the first request on (phase 1 or consolidated).
+  await deps.fuAuth.userStore.start();
   const server = createServer(createApp(deps));
   server.keepAliveTimeout = 65_000; // longer than the proxy's idle timeout, so it never races a close
   const port = await listen(server, config.http.port, config.http.host);

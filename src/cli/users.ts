@@ -8,6 +8,7 @@ import { buildDeps } from '../deps.js';
 import { createLogger } from '../lib/logger.js';
 import { runCli } from './run-cli.js';
 import { runUsersCommand } from './users-command.js';
+import { runDedupeCommand } from './dedupe-command.js';
 
 runCli(async () => {
   const config = loadConfig(process.env);
@@ -15,6 +16,9 @@ runCli(async () => {
   const database = await resolveDatabase(config, logger);
   const deps = buildDeps(config, database.url, { logger });
   try {
+    await deps.fuAuth.userStore.start();
+    if (process.argv[2] === 'dedupe')
+      return await runDedupeCommand(deps, process.argv.slice(3), (line) => console.log(line));
     return await runUsersCommand(deps, process.argv.slice(2), (line) => console.log(line));
   } finally {
     await deps.close();

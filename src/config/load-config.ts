@@ -36,6 +36,7 @@ export interface Config {
     passwordPolicy: { minLength: number; forbidEmail: boolean };
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
     legacyWriteBack: boolean;
+    userStoreRefreshMs: number;
     rateLimit: {
       enabled: boolean;
       loginPerIp: RateRule;
@@ -45,6 +46,7 @@ export interface Config {
     };
   };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
+  cutover: { smokeUrl: string; propagationMs: number; batchSize: number };
 }
 
 export function loadConfig(env: RawEnv): Config {
@@ -85,6 +87,7 @@ function toConfig(e: Env): Config {
         parallelism: e.ARGON2_PARALLELISM,
       },
       legacyWriteBack: e.FU_LEGACY_WRITE_BACK,
+      userStoreRefreshMs: e.USER_STORE_REFRESH_MS,
       rateLimit: {
         enabled: e.RATE_LIMIT_ENABLED,
         loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
@@ -98,6 +101,11 @@ function toConfig(e: Env): Config {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
       outboxDir: e.MAIL_OUTBOX_DIR,
+    },
+    cutover: {
+      smokeUrl: e.CUTOVER_SMOKE_URL,
+      propagationMs: e.CUTOVER_PROPAGATION_MS,
+      batchSize: e.CUTOVER_BATCH_SIZE,
     },
   };
 }

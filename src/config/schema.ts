@@ -58,6 +58,13 @@ export const envSchema = z.object({
   ARGON2_PARALLELISM: positiveInt(4),
   // Invariant 3: mirror every new-engine write into `users` while the legacy engine may come back.
   FU_LEGACY_WRITE_BACK: boolFlag(true),
+  // Fallback re-read of the `user_store` setting (LISTEN/NOTIFY is the fast path).
+  USER_STORE_REFRESH_MS: positiveInt(500),
+  // npm run cutover / rollback: where smoke tests go (the proxy), how long instances get to follow
+  // a user_store switch, and the keyset batch size of data steps.
+  CUTOVER_SMOKE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
+  CUTOVER_PROPAGATION_MS: positiveInt(1500),
+  CUTOVER_BATCH_SIZE: positiveInt(20000),
 
   // Login and forgot-password throttling (contracts/fu_auth.md, deliberate deviation), counted in
   // PostgreSQL so every instance shares the counts. An office behind one IP must not notice it.

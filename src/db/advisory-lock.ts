@@ -5,6 +5,7 @@ export const LOCK_KEYS = {
   migrations: 4_177_001,
   seeders: 4_177_002,
   cutover: 4_177_003,
+  consolidation: 4_177_004,
 } as const;
 
 /**

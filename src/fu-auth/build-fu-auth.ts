@@ -23,6 +23,12 @@ import { createJwtStrategy } from './strategies/jwt-strategy.js';
 import { createAccessTokenStore } from './store/access-token-store.js';
 import { createFuUsersStore } from './store/fu-users-store.js';
 import type { UserStore } from './store/user-store.js';
+import { createUsersStore } from './store/users-store.js';
+import { createSettingsRepository } from '../settings/settings-repository.js';
+import {
+  createUserStoreFollower,
+  type UserStoreFollower,
+} from '../settings/user-store-follower.js';
 import { createUserManager } from './user-manager.js';
 
 export interface FuAuth {
@@ -32,12 +38,15 @@ export interface FuAuth {
   /** Lets legacy password changes reach the new engine's copy in the same transaction. */
   legacyObserver: LegacyWriteObserver;
   limiter: RateLimiter;
+  /** Follows the `user_store` setting; started by buildDeps, stopped by deps.close(). */
+  userStore: UserStoreFollower;
 }
 
 /** Wires the new engine for buildDeps: the only place its parts are created. */
 export function buildFuAuth(input: {
   config: Config;
   sequelize: Sequelize;
+  databaseUrl: string;
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
@@ -47,8 +56,15 @@ export function buildFuAuth(input: {
   const { config, sequelize, clock, hasher } = input;
   const settings = config.fuAuth;
   const fuUsers = createFuUsersStore({ sequelize, clock, writeBack: settings.legacyWriteBack });
-  // Issue 5 switches this between `fu_users` and the consolidated `users` at run time.
-  const store = (): UserStore => fuUsers;
+  const users = createUsersStore({ sequelize, clock, keepBcryptCopy: settings.legacyWriteBack });
+  const userStore = createUserStoreFollower({
+    repository: createSettingsRepository(sequelize),
+    databaseUrl: input.databaseUrl,
+    refreshMs: settings.userStoreRefreshMs,
+    logger: input.logger,
+  });
+  // Read per call, so every instance follows a cutover or rollback without a restart.
+  const store = (): UserStore => (userStore.current() === 'users' ? users : fuUsers);
   const hooks =
     input.hooks ??
     createMailHooks({
@@ -115,5 +131,6 @@ export function buildFuAuth(input: {
         store().followLegacyPassword(user.id, legacyHash, transaction),
     },
     limiter,
+    userStore,
   };
 }

@@ -15,6 +15,11 @@ export interface LegacyContractTarget {
   /** The in-process app, or the base URL of a running server (e.g. the proxy). */
   app: () => Express | string;
   sequelize: () => Sequelize;
+  /**
+   * After consolidation (issue 5) e-mail is unique case-insensitively: the legacy quirk ends and
+   * a case-only duplicate registration is `409 email_taken`, an answer legacy clients already parse.
+   */
+  caseInsensitiveEmails?: boolean;
 }
 
 const USER_KEYS = ['id', 'email', 'full_name', 'role'];
@@ -258,8 +263,16 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
         expect(res.body).to.deep.equal({ error: 'email_taken' });
       });
 
-      it('when the e-mail differs only by case, then 201 (the legacy quirk: unique case-sensitively)', async () => {
+      it(`when the e-mail differs only by case, then ${target.caseInsensitiveEmails ? '409 email_taken (consolidated: unique case-insensitively)' : '201 (the legacy quirk: unique case-sensitively)'}`, async () => {
         const u = await user({ email: uniqueEmail('quirk') });
+        if (target.caseInsensitiveEmails) {
+          const taken = await request(target.app())
+            .post(path('/register'))
+            .send({ email: u.email.toUpperCase(), password: 'long-enough-1' });
+          expect(taken.status).to.equal(409);
+          expect(taken.body).to.deep.equal({ error: 'email_taken' });
+          return;
+        }
         const res = await request(target.app())
           .post(path('/register'))
           .send({ email: u.email.toUpperCase(), password: 'long-enough-1' });

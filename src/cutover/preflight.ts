@@ -1,0 +1,137 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+
+/**
+ * What must be true before consolidation, read without changing anything (`cutover --dry-run`
+ * and the first step of `--execute`). Blockers stop the cutover; the rest is information ops
+ * should see (and support may act on) before the switch.
+ */
+export interface PreflightReport {
+  pendingMigrations: string[];
+  pendingConsolidation: string[];
+  caseDuplicates: { address: string; accounts: { id: number; email: string }[] }[];
+  hashCensus: Record<string, number>;
+  unverifiable: { id: number; email: string }[];
+  unverifiableCount: number;
+  nullPasswords: number;
+  inactiveUsers: number;
+  fuWithoutTwin: { id: string; email: string }[];
+  legacyWithoutFu: number;
+  twinDisagreements: { id: number; email: string; fuEmail: string }[];
+  blockers: string[];
+}
+
+const LISTED = 50;
+
+const HASH_FORMAT_SQL = `CASE
+  WHEN hashed_password IS NULL OR hashed_password = '' THEN 'none'
+  WHEN hashed_password ~ '^\\$argon2(id|i|d)\\$' THEN 'argon2'
+  WHEN hashed_password ~ '^\\$2[abxy]\\$[0-9]{2}\\$[A-Za-z0-9+/.]{53}$' THEN 'bcrypt'
+  WHEN hashed_password ~ '^\\$pbkdf2-sha256\\$[0-9]+\\$[A-Za-z0-9./]*\\$[A-Za-z0-9./]{43}$' THEN 'pbkdf2_sha256'
+  ELSE 'unknown' END`;
+
+export async function runPreflight(
+  sequelize: Sequelize,
+  pending: { migrations: string[]; consolidation: string[] },
+): Promise<PreflightReport> {
+  const select = <T extends object>(sql: string) =>
+    sequelize.query<T>(sql, { type: QueryTypes.SELECT });
+  const dupRows = await select<{ address: string; id: number; email: string }>(
+    `SELECT lower(email) AS address, id, email FROM users
+      WHERE lower(email) IN (SELECT lower(email) FROM users GROUP BY 1 HAVING count(*) > 1)
+      ORDER BY 1, id`,
+  );
+  const caseDuplicates = new Map<string, { id: number; email: string }[]>();
+  for (const r of dupRows)
+    caseDuplicates.set(r.address, [
+      ...(caseDuplicates.get(r.address) ?? []),
+      { id: r.id, email: r.email },
+    ]);
+  const census = await select<{ format: string; n: string }>(
+    `SELECT ${HASH_FORMAT_SQL} AS format, count(*) AS n FROM users GROUP BY 1 ORDER BY 1`,
+  );
+  const unverifiable = await select<{ id: number; email: string }>(
+    `SELECT id, email FROM users WHERE ${HASH_FORMAT_SQL} = 'unknown' ORDER BY id LIMIT ${LISTED}`,
+  );
+  const [counts] = await select<{ inactive: string; legacy_only: string }>(
+    `SELECT (SELECT count(*) FROM users WHERE is_active::text IN ('0', 'false')) AS inactive,
+            (SELECT count(*) FROM users u
+              WHERE NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)) AS legacy_only`,
+  );
+  const fuWithoutTwin = await select<{ id: string; email: string }>(
+    `SELECT id::text, email FROM fu_users WHERE legacy_user_id IS NULL ORDER BY email LIMIT ${LISTED}`,
+  );
+  // Only possible with write-back off: the twin would not know which side is right.
+  const twinDisagreements = await select<{ id: number; email: string; fuEmail: string }>(
+    `SELECT u.id, u.email, f.email AS "fuEmail" FROM fu_users f JOIN users u ON u.id = f.legacy_user_id
+      WHERE u.email <> f.email OR (u.is_active::text IN ('1', 'true')) <> f.is_active
+      ORDER BY u.id LIMIT ${LISTED}`,
+  );
+  const hashCensus = Object.fromEntries(census.map((r) => [r.format, Number(r.n)]));
+  const report: PreflightReport = {
+    pendingMigrations: pending.migrations,
+    pendingConsolidation: pending.consolidation,
+    caseDuplicates: [...caseDuplicates].map(([address, accounts]) => ({ address, accounts })),
+    hashCensus,
+    unverifiable,
+    unverifiableCount: hashCensus.unknown ?? 0,
+    nullPasswords: hashCensus.none ?? 0,
+    inactiveUsers: Number(counts?.inactive ?? 0),
+    fuWithoutTwin,
+    legacyWithoutFu: Number(counts?.legacy_only ?? 0),
+    twinDisagreements,
+    blockers: [],
+  };
+  report.blockers = blockersOf(report);
+  return report;
+}
+
+export function blockersOf(report: PreflightReport): string[] {
+  const blockers: string[] = [];
+  if (report.pendingMigrations.length > 0)
+    blockers.push(
+      `${report.pendingMigrations.length} pending migration(s): run npm run migrate -- up`,
+    );
+  if (report.caseDuplicates.length > 0)
+    blockers.push(
+      `${report.caseDuplicates.length} e-mail address(es) held by several accounts differing only by case: run npm run users -- dedupe`,
+    );
+  if (report.fuWithoutTwin.length > 0)
+    blockers.push(
+      `${report.fuWithoutTwin.length}+ fu_users row(s) without a legacy twin: link or delete them`,
+    );
+  if (report.twinDisagreements.length > 0)
+    blockers.push(
+      `${report.twinDisagreements.length}+ twin(s) whose e-mail or is_active differ between users and fu_users (write-back was off?): reconcile them`,
+    );
+  return blockers;
+}
+
+export function formatPreflight(report: PreflightReport): string[] {
+  const lines = [
+    `pending migrations: ${report.pendingMigrations.length ? report.pendingMigrations.join(', ') : 'none'}`,
+    `consolidation steps to run: ${report.pendingConsolidation.length}`,
+    `hash formats: ${
+      Object.entries(report.hashCensus)
+        .map(([f, n]) => `${f}=${n}`)
+        .join(' ') || 'no users'
+    }`,
+    `NULL passwords (invited, cannot log in until they set one): ${report.nullPasswords}`,
+    `unverifiable hashes (unknown format, cannot log in on either engine): ${report.unverifiableCount}`,
+    ...report.unverifiable.map((u) => `  unverifiable: id=${u.id} ${u.email}`),
+    `inactive users: ${report.inactiveUsers}`,
+    `legacy users without a fu_users row (legacy-only, fine): ${report.legacyWithoutFu}`,
+    `fu_users rows without a legacy twin: ${report.fuWithoutTwin.length}`,
+    ...report.fuWithoutTwin.map((f) => `  no twin: ${f.id} ${f.email}`),
+    `case-only duplicate addresses: ${report.caseDuplicates.length}`,
+    ...report.caseDuplicates.map(
+      (d) => `  ${d.address}: ${d.accounts.map((a) => `id=${a.id} ${a.email}`).join(', ')}`,
+    ),
+    `twins that disagree: ${report.twinDisagreements.length}`,
+    ...report.twinDisagreements.map((t) => `  id=${t.id} users=${t.email} fu_users=${t.fuEmail}`),
+  ];
+  lines.push(
+    report.blockers.length === 0 ? 'blockers: none' : `blockers (${report.blockers.length}):`,
+    ...report.blockers.map((b) => `  BLOCKER ${b}`),
+  );
+  return lines;
+}

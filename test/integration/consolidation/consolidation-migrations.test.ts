@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { QueryTypes } from 'sequelize';
+import { createApp } from '../../../src/app.js';
+import { verifyConsolidation } from '../../../src/cutover/verify-consolidation.js';
+import type { AppDeps } from '../../../src/deps.js';
+import {
+  count,
+  dataFigures,
+  errorChain,
+  phase1Database,
+  type Phase1Database,
+} from '../../helpers/consolidation.js';
+import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
+import { dumpSchema } from '../../helpers/schema-dump.js';
+import { buildTestDeps } from '../../helpers/test-deps.js';
+
+const META = ['migration_meta', 'consolidation_meta', 'consolidation_progress'];
+
+describe('consolidation migrations (migrations/consolidation)', () => {
+  let db: Phase1Database;
+  let deps: AppDeps;
+  let app: Express;
+  let data: Phase1Data;
+
+  beforeEach(async () => {
+    db = await phase1Database();
+    deps = buildTestDeps({ databaseUrl: db.url });
+    app = createApp(deps);
+    data = await seedPhase1(deps, app);
+  });
+  afterEach(async () => {
+    await deps.close();
+    await db.drop();
+  });
+
+  it('when consolidated up, down and up again with data, then down restores schema and data exactly and up is repeatable', async () => {
+    const schema0 = await dumpSchema(db.url, { exclude: META });
+    const data0 = await dataFigures(db.sequelize);
+    const consolidator = db.consolidator();
+
+    await consolidator.up();
+    const schema1 = await dumpSchema(db.url, { exclude: META });
+    const report = await verifyConsolidation(db.sequelize, 'cutover');
+    expect(report.problems).to.deep.equal([]);
+    expect(report.counts.fu_users).to.equal(4); // three registered, one lazily imported
+    const [twin] = await db.sequelize.query<{
+      uuid: string;
+      is_superuser: boolean;
+      is_active: boolean;
+    }>('SELECT uuid::text, is_superuser, is_active FROM users WHERE id = :id', {
+      type: QueryTypes.SELECT,
+      replacements: { id: data.fu[1]!.user.legacyUserId },
+    });
+    expect(twin).to.deep.equal({ uuid: data.fu[1]!.user.id, is_superuser: true, is_active: true });
+    expect(
+      await count(db.sequelize, `SELECT count(*) AS n FROM users WHERE uuid IS NULL`),
+    ).to.equal(0);
+    const firstUp = await dataFigures(db.sequelize, ['fu_users', 'fu_access_tokens', 'contacts']);
+
+    await consolidator.down({ to: 0 });
+    expect(await dumpSchema(db.url, { exclude: META })).to.deep.equal(schema0);
+    expect(await dataFigures(db.sequelize)).to.deep.equal(data0);
+
+    await consolidator.up();
+    expect(await dumpSchema(db.url, { exclude: META })).to.deep.equal(schema1);
+    // Legacy-only rows get fresh random UUIDs each time; everything else is as after the first up.
+    expect(
+      await dataFigures(db.sequelize, ['fu_users', 'fu_access_tokens', 'contacts']),
+    ).to.deep.equal(firstUp);
+    expect((await verifyConsolidation(db.sequelize, 'cutover')).problems).to.deep.equal([]);
+  });
+
+  it('when a data step fails half-way, then re-running resumes after the last committed batch and prints done/total', async () => {
+    const lines: string[] = [];
+    const consolidator = db.consolidator({ batchSize: '50' }, (e) => {
+      if (e.event === 'note') lines.push(String(e.name));
+    });
+    await consolidator.up({ to: '2026.04.01T00.00.06.users-is-active-boolean' });
+    await db.sequelize.query(`
+      CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.email LIKE 'bulk-200-%' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await db.sequelize.query(
+      `CREATE TRIGGER boom BEFORE UPDATE OF uuid ON users FOR EACH ROW WHEN (NEW.uuid IS NOT NULL) EXECUTE FUNCTION boom()`,
+    );
+    let failure: unknown;
+    await consolidator.up().catch((error: unknown) => (failure = error));
+    expect(errorChain(failure)).to.match(/injected failure/);
+    const [progress] = await db.sequelize.query<{ done: string; total: string; finished: boolean }>(
+      `SELECT done, total, finished FROM consolidation_progress WHERE job = 'fill-users-new-columns'`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(Number(progress!.done)).to.be.greaterThan(0);
+    expect(progress!.finished).to.equal(false);
+    const doneBefore = Number(progress!.done);
+
+    await db.sequelize.query('DROP TRIGGER boom ON users');
+    lines.length = 0;
+    await consolidator.up();
+    expect(lines[0]).to.equal(`fill-users-new-columns: ${doneBefore}/${progress!.total}`);
+    expect(lines).to.include(`fill-users-new-columns: ${progress!.total}/${progress!.total}`);
+    expect((await verifyConsolidation(db.sequelize, 'cutover')).problems).to.deep.equal([]);
+  });
+
+  it('when case-only duplicates exist, then the case-insensitive index step fails and names the address', async () => {
+    await db.sequelize.query(
+      `INSERT INTO users (email) VALUES ('Dup.Case@example.com'), ('dup.case@example.com')`,
+    );
+    let failure: unknown;
+    await db
+      .consolidator()
+      .up()
+      .catch((error: unknown) => (failure = error));
+    expect(errorChain(failure)).to.match(/dup\.case@example\.com/);
+  });
+});

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { QueryTypes } from 'sequelize';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { applyDedupe, planDedupe } from '../../../src/cutover/dedupe.js';
+import type { AppDeps } from '../../../src/deps.js';
+import { createSnapshotService, SnapshotError } from '../../../src/snapshot/snapshot-service.js';
+import { dataFigures, phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
+import { uniqueEmail } from '../../helpers/factories.js';
+import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
+import { buildTestDeps } from '../../helpers/test-deps.js';
+
+describe('snapshot seeder and dedupe', () => {
+  let db: Phase1Database;
+  let deps: AppDeps;
+  let app: Express;
+  let data: Phase1Data;
+  beforeEach(async () => {
+    db = await phase1Database();
+    deps = buildTestDeps({ databaseUrl: db.url });
+    app = createApp(deps);
+    data = await seedPhase1(deps, app);
+  });
+  afterEach(async () => {
+    await deps.close();
+    await db.drop();
+  });
+
+  it('when restored after damage, then captured rows are byte-identical, and later accounts and password changes survive', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    const before = await dataFigures(db.sequelize, ['users', 'fu_users', 'fu_access_tokens']);
+    const manifest = await snapshots.create('before-damage');
+    expect(manifest.tables.users.rows).to.be.greaterThan(200);
+    expect(await snapshots.verify('before-damage')).to.deep.equal([]);
+
+    const later = { email: uniqueEmail('later'), password: 'registered-later-1' };
+    expect((await request(app).post('/auth/register').send(later)).status).to.equal(201);
+    const changer = data.legacy[0]!;
+    const agent = request.agent(app);
+    await agent.post('/auth/login').send({ email: changer.email, password: changer.password });
+    expect(
+      (
+        await agent
+          .post('/auth/change-password')
+          .send({ current_password: changer.password, new_password: 'changed-later-1' })
+      ).status,
+    ).to.equal(204);
+    // The damage a restore is for: every other row rewritten, one deleted.
+    await db.sequelize.query(
+      `UPDATE users SET full_name = 'damaged' WHERE email <> :e AND id <> :id`,
+      {
+        replacements: { e: later.email, id: changer.id },
+      },
+    );
+    await db.sequelize.query(`DELETE FROM fu_access_tokens`);
+
+    const report = await snapshots.restore('before-damage');
+    expect(report.keptNewer.users).to.equal(1);
+    expect(report.passwordChangesReapplied).to.equal(1);
+    expect((await request(app).post('/auth/login').send(later)).status).to.equal(200);
+    expect(
+      (
+        await request(app)
+          .post('/auth/login')
+          .send({ email: changer.email, password: 'changed-later-1' })
+      ).status,
+    ).to.equal(200);
+    const after = await db.sequelize.query<{ n: string }>(
+      `SELECT count(*) AS n FROM users WHERE full_name = 'damaged'`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(Number(after[0]!.n)).to.equal(0);
+    expect((await dataFigures(db.sequelize, ['fu_access_tokens'])).fu_access_tokens).to.equal(
+      before.fu_access_tokens,
+    );
+    // A fresh registration after the restore gets a new id (the sequence was not rewound).
+    expect(
+      (
+        await request(app)
+          .post('/auth/register')
+          .send({ email: uniqueEmail('after'), password: 'after-restore-1' })
+      ).status,
+    ).to.equal(201);
+  });
+
+  it('when a snapshot table is tampered with, then verify names it and restore refuses', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    await snapshots.create('tampered');
+    await db.sequelize.query(
+      `UPDATE authshift_snapshots."tampered__users" SET full_name = 'x' WHERE id = :id`,
+      {
+        replacements: { id: data.legacy[1]!.id },
+      },
+    );
+    expect((await snapshots.verify('tampered'))[0]).to.match(/^users: /);
+    let error: unknown;
+    await snapshots.restore('tampered').catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(SnapshotError);
+    expect((error as SnapshotError).code).to.equal('SNAPSHOT_CORRUPT');
+  });
+
+  it('when the label exists, is invalid or unknown, then create, restore and drop say so', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    await snapshots.create('twice');
+    const codes: string[] = [];
+    for (const attempt of [
+      () => snapshots.create('twice'),
+      () => snapshots.create('Bad Label'),
+      () => snapshots.restore('nope'),
+      () => snapshots.drop('nope'),
+    ])
+      await attempt().catch((e: SnapshotError) => codes.push(e.code));
+    expect(codes).to.deep.equal([
+      'SNAPSHOT_EXISTS',
+      'SNAPSHOT_LABEL',
+      'SNAPSHOT_NOT_FOUND',
+      'SNAPSHOT_NOT_FOUND',
+    ]);
+    await snapshots.drop('twice');
+    expect(await snapshots.list()).to.deep.equal([]);
+  });
+
+  it('when the schema changed since the snapshot (consolidated), then restore refuses with the reason', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    await snapshots.create('phase-one');
+    await db.consolidator().up();
+    let error: unknown;
+    await snapshots.restore('phase-one').catch((e: unknown) => (error = e));
+    expect((error as SnapshotError).code).to.equal('SNAPSHOT_SHAPE');
+  });
+
+  it('when addresses differ only by case, then dedupe keeps the most recently active one and aliases and deactivates the rest', async () => {
+    const [old] = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO users (email, last_login_at) VALUES ('Pat@Example.com', now() - interval '9 days') RETURNING id`,
+      { type: QueryTypes.SELECT },
+    );
+    const [recent] = await db.sequelize.query<{ id: number }>(
+      `INSERT INTO users (email, last_login_at) VALUES ('pat@example.com', now() - interval '1 day') RETURNING id`,
+      { type: QueryTypes.SELECT },
+    );
+    const plan = await planDedupe(db.sequelize);
+    expect(plan).to.deep.equal([
+      {
+        id: old!.id,
+        oldEmail: 'Pat@Example.com',
+        newEmail: `Pat+dedupe-${old!.id}@Example.com`,
+        keeperId: recent!.id,
+        keeperEmail: 'pat@example.com',
+      },
+    ]);
+    expect(await applyDedupe(db.sequelize, new Date())).to.deep.equal(plan);
+    const rows = await db.sequelize.query<{ email: string; is_active: number }>(
+      'SELECT email, is_active FROM users WHERE id IN (:ids) ORDER BY id',
+      { type: QueryTypes.SELECT, replacements: { ids: [old!.id, recent!.id] } },
+    );
+    expect(rows).to.deep.equal([
+      { email: `Pat+dedupe-${old!.id}@Example.com`, is_active: 0 },
+      { email: 'pat@example.com', is_active: 1 },
+    ]);
+    expect(await planDedupe(db.sequelize)).to.deep.equal([]);
+  });
+});
