@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY proxy ./proxy
 COPY migrations ./migrations
 COPY seeders ./seeders
 RUN npm run build
