@@ -116,3 +116,17 @@ export function createRequestRecorder(metrics: ProxyMetrics) {
     child.time.observe(seconds);
   };
 }
+
+/** Counts one split decision, with the labelled children cached as in createRequestRecorder. */
+export function createDecisionRecorder(metrics: ProxyMetrics) {
+  const children = new Map<string, { inc(): void }>();
+  return (arm: string, reason: string): void => {
+    const key = `${arm}|${reason}`;
+    let child = children.get(key);
+    if (!child) {
+      child = metrics.decisions.labels(arm, reason);
+      children.set(key, child);
+    }
+    child.inc();
+  };
+}

@@ -13,6 +13,7 @@ export const PROXY_ERRORS = {
   UPSTREAM_TIMEOUT: { status: 504, message: 'the upstream did not answer in time' },
   BODY_TOO_LARGE: { status: 413, message: 'the request body is larger than this route accepts' },
   BAD_REQUEST_BODY: { status: 400, message: 'the request body could not be read' },
+  BAD_REQUEST_TARGET: { status: 400, message: 'the request target is not a valid URL' },
   ADMIN_UNAUTHORIZED: { status: 401, message: 'a valid admin bearer token is required' },
   NOT_FOUND: { status: 404, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this route' },

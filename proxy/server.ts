@@ -20,6 +20,7 @@ export function createProxyServer(deps: ProxyDeps): ProxyServer {
     upstreams: deps.config.upstreams,
     timeoutMs: deps.config.upstreamTimeoutMs,
     contexts,
+    onResponse: (upstream, req, res) => handler.onUpstreamResponse(upstream, req, res),
     onError: (error, req, res) => handler.onUpstreamError(error, req, res),
   });
   const handler = createRequestHandler({

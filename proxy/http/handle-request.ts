@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
-import { createRequestRecorder, type ProxyMetrics } from '../metrics.js';
+import { createDecisionRecorder, createRequestRecorder, type ProxyMetrics } from '../metrics.js';
 import { emailFromBody } from '../policy/body-email.js';
 import { sessionEngine } from '../policy/credentials.js';
 import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
@@ -19,11 +19,11 @@ import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
 import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
 import { prepareHeaders } from './forwarded-headers.js';
 import { hasNoBody, readLimitedBody } from './read-body.js';
+import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
+import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
-import type { UpstreamProxies } from './upstream-proxies.js';
-
-export const ARM_HEADER = 'x-authshift-arm';
+import { UpstreamTimeoutError, type UpstreamProxies } from './upstream-proxies.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const GATE_NOT_FOUND = JSON.stringify({ detail: 'Not Found' });
 
@@ -47,6 +47,7 @@ export interface HandlerDeps {
 export function createRequestHandler(deps: HandlerDeps) {
   const { settings, metrics, contexts } = deps;
   const recordRequest = createRequestRecorder(metrics);
+  const recordDecision = createDecisionRecorder(metrics);
 
   function requestFacts(
     req: IncomingMessage,
@@ -69,8 +70,27 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   function forward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, arm: Arm): void {
     ctx.arm = arm;
-    if (settings.armHeader) res.setHeader(ARM_HEADER, arm);
     void deps.proxies[arm](req, res, () => fail(req, res, ctx, 'INTERNAL'));
+  }
+
+  /** The proxy's own headers on a response it writes itself (errors, the gate's 404). */
+  function identify(res: ServerResponse, ctx: RequestContext, arm: Arm): void {
+    if (res.headersSent) return;
+    res.setHeader(REQUEST_ID_HEADER, ctx.id);
+    if (settings.armHeader) res.setHeader(ARM_HEADER, arm);
+  }
+
+  function onUpstreamResponse(
+    upstream: IncomingMessage,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
+    const ctx = contexts.get(req);
+    if (!ctx) return void res.destroy();
+    relayResponse(upstream, res, {
+      requestId: ctx.id,
+      ...(settings.armHeader ? { arm: ctx.arm } : {}),
+    });
   }
 
   function fail(
@@ -80,7 +100,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     code: ProxyErrorCode,
   ): void {
     metrics.errors.inc({ arm: ctx.arm, route: ctx.route.label, code });
-    if (settings.armHeader && !res.headersSent) res.setHeader(ARM_HEADER, ctx.arm);
+    identify(res, ctx, ctx.arm);
     sendError(res, code);
     if (!req.complete) req.resume(); // drain an unread body so the socket can be reused or closed
   }
@@ -111,20 +131,23 @@ export function createRequestHandler(deps: HandlerDeps) {
     const id =
       typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     req.headers['x-request-id'] = id;
-    res.setHeader('x-request-id', id);
     const override = prepareHeaders(req, settings.trustForwarded);
-    const route = classifyRoute(req.method ?? 'GET', req.url ?? '/');
+    // SECURITY: classify exactly what the upstream will receive (see request-target.ts).
+    const target = upstreamTarget(req.url ?? '/');
+    if (target !== undefined) req.url = target;
+    const route = classifyRoute(req.method ?? 'GET', target ?? '/');
     const ctx: RequestContext = {
       id,
       startedAt: process.hrtime.bigint(),
       route,
       arm: route.kind === 'fu_auth' ? 'new' : 'legacy',
-      originalUrl: req.url ?? '/',
-      timedOut: false,
+      originalUrl: target ?? '/',
       retried: false,
     };
     contexts.set(req, ctx);
     res.once('close', () => finish(req, res, ctx));
+
+    if (target === undefined) return fail(req, res, ctx, 'BAD_REQUEST_TARGET');
 
     if (route.kind === 'passthrough') return forward(req, res, ctx, 'legacy');
     const policy = deps.policy();
@@ -157,14 +180,14 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   function record(ctx: RequestContext, decision: Decision): void {
     ctx.reason = decision.reason;
-    metrics.decisions.inc({ arm: decision.arm, reason: decision.reason });
+    recordDecision(decision.arm, decision.reason);
   }
 
   /** fastapi-users' own 404 body: with the gate closed, /fu_auth looks like it does not exist. */
   function gateNotFound(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     ctx.arm = 'legacy';
     metrics.gateDenials.inc();
-    if (settings.armHeader) res.setHeader(ARM_HEADER, 'legacy');
+    identify(res, ctx, 'legacy');
     res.writeHead(404, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(GATE_NOT_FOUND),
@@ -183,13 +206,14 @@ export function createRequestHandler(deps: HandlerDeps) {
       res.destroy();
       return;
     }
-    const kind = ctx.timedOut
-      ? 'timeout'
-      : error.code === 'ECONNREFUSED'
-        ? 'refused'
-        : error.code === 'ECONNRESET'
-          ? 'reset'
-          : 'other';
+    const kind =
+      error instanceof UpstreamTimeoutError
+        ? 'timeout'
+        : error.code === 'ECONNREFUSED'
+          ? 'refused'
+          : error.code === 'ECONNRESET'
+            ? 'reset'
+            : 'other';
     metrics.upstreamErrors.inc({ arm: ctx.arm, kind });
     deps.logger.warn({ reqId: ctx.id, arm: ctx.arm, kind, code: error.code }, 'upstream error');
     if (canRetryOnLegacy(req, res, ctx, kind)) {
@@ -221,6 +245,9 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     prepareHeaders(req, settings.trustForwarded);
+    const target = upstreamTarget(req.url ?? '/');
+    if (target === undefined) return void socket.destroy();
+    req.url = target;
     deps.proxies.legacy.upgrade(req, socket, head);
   }
 
@@ -228,11 +255,15 @@ export function createRequestHandler(deps: HandlerDeps) {
     onRequest: (req: IncomingMessage, res: ServerResponse) => {
       onRequest(req, res).catch((error: unknown) => {
         deps.logger.error({ err: error }, 'proxy handler failed');
-        if (!res.headersSent) sendError(res, 'INTERNAL');
-        else res.destroy();
+        if (!res.headersSent) {
+          const id = req.headers[REQUEST_ID_HEADER];
+          if (typeof id === 'string') res.setHeader(REQUEST_ID_HEADER, id);
+          sendError(res, 'INTERNAL');
+        } else res.destroy();
       });
     },
     onUpgrade,
+    onUpstreamResponse,
     onUpstreamError,
   };
 }

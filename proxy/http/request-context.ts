@@ -14,7 +14,6 @@ export interface RequestContext {
   originalUrl: string;
   /** A buffered body, written to the upstream request instead of the consumed stream. */
   body?: Buffer;
-  timedOut: boolean;
   retried: boolean;
 }
 

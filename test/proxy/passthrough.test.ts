@@ -7,8 +7,36 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import { freePort } from '../helpers/processes.js';
-import { migratedScratchDatabase, startProxy, type ProxyProcess } from '../helpers/proxy-stack.js';
+import {
+  migratedScratchDatabase,
+  setPolicy,
+  startProxy,
+  waitForPolicyVersion,
+  type ProxyProcess,
+} from '../helpers/proxy-stack.js';
 import { startTinyUpstream, type TinyUpstream } from '../helpers/tiny-upstream.js';
+
+/** One request with a request target no fetch() would send (absolute-form, `//`, `\\`). */
+function rawRequest(
+  base: string,
+  target: string,
+  init: { method?: string; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(base, {
+      path: target,
+      method: init.method ?? 'GET',
+      headers: init.body ? { 'content-type': 'application/json' } : {},
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
 
 interface Echo {
   url: string;
@@ -60,6 +88,41 @@ describe('proxy processes: pass-through', function () {
     expect(echo.headers['x-request-id']).to.equal('req-123');
     expect(res.headers.get('x-request-id')).to.equal('req-123');
     expect(res.headers.get('x-authshift-arm')).to.equal('legacy');
+  });
+
+  it("when the upstream announces its own keep-alive, then the client gets the proxy's, not the upstream's hop-by-hop headers", async () => {
+    const res = await rawRequest(p.url, '/api/echo');
+    expect(res.status).to.equal(200);
+    expect(res.headers['keep-alive']).to.equal('timeout=60');
+    expect(res.headers.connection).to.equal('keep-alive');
+  });
+
+  it('when a request target is absolute-form, starts with // or has a backslash, then the route table sees the path the upstream would get (the gate holds)', async () => {
+    const version = await setPolicy(db.url, 'gate_fu_auth = true, percent = 0');
+    await waitForPolicyVersion(p, version);
+    try {
+      const body = JSON.stringify({ email: 'outside@x.test', password: 'long-enough-1' });
+      for (const target of [
+        'http://example.test/fu_auth/register',
+        '//fu_auth/register',
+        '//someone@example.test/fu_auth/register',
+        '/fu_auth\\register',
+        '/fu_auth//register',
+      ]) {
+        const res = await rawRequest(p.url, target, { method: 'POST', body });
+        expect(res.status, target).to.equal(404);
+        expect(JSON.parse(res.body), target).to.deep.equal({ detail: 'Not Found' });
+      }
+    } finally {
+      await waitForPolicyVersion(p, await setPolicy(db.url, 'gate_fu_auth = false'));
+    }
+  });
+
+  it('when a request target is no URL at all, then 400 BAD_REQUEST_TARGET as JSON', async () => {
+    const res = await rawRequest(p.url, '//a@]');
+    expect(res.status).to.equal(400);
+    expect(JSON.parse(res.body)).to.deep.include({ code: 'BAD_REQUEST_TARGET' });
+    expect(res.headers['x-request-id']).to.be.a('string');
   });
 
   it('when the arm header is switched off, then responses carry none', async () => {
