@@ -49,6 +49,7 @@ export const proxyEnvSchema = z.object({
   PROXY_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
   PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   PROXY_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  PROXY_WORKERS: positiveInt(1),
   PROXY_ARM_HEADER: boolFlag(true),
   PROXY_TRUST_FORWARDED: boolFlag(false),
   PROXY_RETRY_ON_LEGACY: boolFlag(true),
@@ -72,6 +73,8 @@ export interface ProxyConfig {
   bodyLimitBytes: number;
   upstreamTimeoutMs: number;
   drainTimeoutMs: number;
+  /** Data-plane processes; above 1 a cluster primary runs the admin port and supervises them. */
+  workers: number;
   armHeader: boolean;
   trustForwarded: boolean;
   retryOnLegacy: boolean;
@@ -109,6 +112,7 @@ function toProxyConfig(e: ProxyEnv): ProxyConfig {
     bodyLimitBytes: e.PROXY_BODY_LIMIT_BYTES,
     upstreamTimeoutMs: e.PROXY_UPSTREAM_TIMEOUT_MS,
     drainTimeoutMs: e.PROXY_DRAIN_TIMEOUT_MS,
+    workers: e.PROXY_WORKERS,
     armHeader: e.PROXY_ARM_HEADER,
     trustForwarded: e.PROXY_TRUST_FORWARDED,
     retryOnLegacy: e.PROXY_RETRY_ON_LEGACY,

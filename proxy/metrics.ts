@@ -1,6 +1,7 @@
 /**
  * The proxy's Prometheus metrics, in a registry of its own (never prom-client's global one), so
- * every proxy built in one process (tests) counts for itself.
+ * every proxy built in one process (tests) counts for itself. In cluster mode the primary sums
+ * the workers' counters and histograms; gauges say how they combine (`aggregator`).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -61,16 +62,19 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}) {
     policyVersion: new Gauge({
       name: 'authshift_proxy_policy_version',
       help: 'Version of the policy this instance applies (0 = none loaded yet)',
+      aggregator: 'min', // across cluster workers: the oldest version any of them applies
       registers,
     }),
     policyPercent: new Gauge({
       name: 'authshift_proxy_policy_percent',
       help: 'Rollout percentage of the policy this instance applies',
+      aggregator: 'max', // across cluster workers: the largest share any of them still sends
       registers,
     }),
     policyKilled: new Gauge({
       name: 'authshift_proxy_policy_killed',
       help: '1 when the kill switch is on in the policy this instance applies',
+      aggregator: 'max',
       registers,
     }),
     policyReadFailures: new Counter({
@@ -81,6 +85,7 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}) {
     databaseUp: new Gauge({
       name: 'authshift_proxy_policy_database_up',
       help: '1 when the last read of the policy succeeded',
+      aggregator: 'min', // across cluster workers: 1 only when every worker reads the database
       registers,
     }),
     guardTrips: new Counter({

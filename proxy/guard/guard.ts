@@ -89,3 +89,4 @@ export function createGuard(deps: GuardDeps) {
 }
 
 export type Guard = ReturnType<typeof createGuard>;
+export type GuardStatus = ReturnType<Guard['status']>;

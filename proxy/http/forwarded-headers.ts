@@ -6,6 +6,9 @@
  *   kept (appended to) only with PROXY_TRUST_FORWARDED, i.e. behind a trusted load balancer.
  * - `Expect` is dropped: Node has already answered `100 Continue`, and a buffered body is
  *   re-sent in full.
+ * - The client connection's own hop-by-hop headers are dropped on plain requests (RFC 9110
+ *   §7.6.1), as nginx does: a client's `Connection: close` used to close the pooled upstream
+ *   socket too, so every such request paid a new upstream connection. Upgrades keep theirs.
  */
 import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
@@ -45,4 +48,12 @@ export function prepareHeaders(req: IncomingMessage, trustForwarded: boolean): O
     headers['x-forwarded-host'] = host;
   }
   return override;
+}
+
+/** The request's hop-by-hop headers; not for upgrades, whose `Connection: upgrade` must pass. */
+export function dropHopByHop(req: IncomingMessage): void {
+  const headers = req.headers;
+  delete headers.connection;
+  delete headers['keep-alive'];
+  delete headers['proxy-connection'];
 }

@@ -17,7 +17,7 @@ import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
 import { verifyOverride } from '../policy/override.js';
 import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
 import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
-import { prepareHeaders } from './forwarded-headers.js';
+import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
 import { hasNoBody, readLimitedBody } from './read-body.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
@@ -132,6 +132,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     req.headers['x-request-id'] = id;
     const override = prepareHeaders(req, settings.trustForwarded);
+    dropHopByHop(req);
     // SECURITY: classify exactly what the upstream will receive (see request-target.ts).
     const target = upstreamTarget(req.url ?? '/');
     if (target !== undefined) req.url = target;

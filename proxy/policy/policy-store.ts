@@ -10,7 +10,7 @@ import { POLICY_CHANNEL, type PolicyRepository } from '../control/policy-reposit
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from './rollout-policy.js';
 
 export interface PolicyStoreDeps {
-  repository: PolicyRepository;
+  repository: Pick<PolicyRepository, 'read'>;
   databaseUrl: string;
   refreshMs: number;
   logger: Logger;
@@ -29,13 +29,17 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
   let listener: pg.Client | undefined;
   let reconnect: NodeJS.Timeout | undefined;
   let stopped = false;
+  const subscribers = new Set<() => void>();
+  const notify = () => subscribers.forEach((subscriber) => subscriber());
 
   async function readOnce(): Promise<void> {
     try {
       const next = await deps.repository.read();
-      if (!databaseUp) deps.logger.info('policy database reachable');
+      const cameBack = !databaseUp;
+      if (cameBack) deps.logger.info('policy database reachable');
       databaseUp = true;
       deps.onReadSuccess();
+      if (cameBack && loaded && next.version === policy.version) notify();
       if (!loaded || next.version !== policy.version) {
         policy = Object.freeze(next);
         loaded = true;
@@ -44,6 +48,7 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
           'policy applied',
         );
         deps.onApplied(policy);
+        notify();
       }
     } catch (error) {
       if (databaseUp || !loaded)
@@ -51,8 +56,10 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
           { err: error, version: policy.version },
           'policy read failed; keeping the last good policy',
         );
+      const wasUp = databaseUp;
       databaseUp = false;
       deps.onReadFailure();
+      if (wasUp) notify();
     }
   }
 
@@ -106,6 +113,11 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
     isLoaded: () => loaded,
     isDatabaseUp: () => databaseUp,
     refresh,
+    /** Calls `listener` when a new policy is applied or the database goes away or comes back. */
+    subscribe(subscriber: () => void): () => void {
+      subscribers.add(subscriber);
+      return () => void subscribers.delete(subscriber);
+    },
     async start(): Promise<void> {
       await refresh();
       await listen();

@@ -97,6 +97,32 @@ describe('proxy processes: pass-through', function () {
     expect(res.headers.connection).to.equal('keep-alive');
   });
 
+  it("when a client sends its connection's hop-by-hop headers, then the upstream gets none of them and keeps its pooled socket", async () => {
+    const res = await new Promise<Echo>((resolve, reject) => {
+      http
+        .get(
+          `${p.url}/api/echo`,
+          {
+            agent: false,
+            headers: {
+              connection: 'close',
+              'keep-alive': 'timeout=1',
+              'proxy-connection': 'close',
+            },
+          },
+          (answer) => {
+            let text = '';
+            answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            answer.on('end', () => resolve(JSON.parse(text) as Echo));
+          },
+        )
+        .on('error', reject);
+    });
+    expect(res.headers.connection).to.equal('keep-alive');
+    expect(res.headers).not.to.have.property('keep-alive');
+    expect(res.headers).not.to.have.property('proxy-connection');
+  });
+
   it('when a request target is absolute-form, starts with // or has a backslash, then the route table sees the path the upstream would get (the gate holds)', async () => {
     const version = await setPolicy(db.url, 'gate_fu_auth = true, percent = 0');
     await waitForPolicyVersion(p, version);

@@ -1,0 +1,104 @@
+/**
+ * The primary side of cluster mode: the last state each worker reported, and read-only views of
+ * it shaped like one proxy's policy store and guard, so the admin API answers for the whole
+ * cluster unchanged:
+ * - ready only when every worker has loaded a policy; the policy reported is the oldest any
+ *   worker applies (so /readyz's policy_version says when a change has reached all of them);
+ * - the guard's window is the sum of the workers' windows. Each worker guards its own share of
+ *   the traffic, like separate proxy instances do; the sum is what ops see.
+ */
+import type { Guard, GuardSettings, GuardStatus, GuardTrip } from '../guard/guard.js';
+import type { PolicyStore } from '../policy/policy-store.js';
+import { FAIL_SAFE_POLICY, type RolloutPolicy } from '../policy/rollout-policy.js';
+import type { WorkerState } from './worker-messages.js';
+
+export interface WorkerBoardDeps {
+  workers: number;
+  guardSettings: GuardSettings;
+  /** Sends a refresh request with `id` to every live worker; returns the ids of those asked. */
+  askRefresh(id: number): number[];
+  refreshTimeoutMs?: number;
+}
+
+export function createWorkerBoard(deps: WorkerBoardDeps) {
+  const states = new Map<number, WorkerState>();
+  const refreshes = new Map<number, { waiting: Set<number>; done(): void }>();
+  let nextRefresh = 1;
+
+  const settleRefreshes = (workerId: number, answered?: number) => {
+    for (const [id, refresh] of refreshes) {
+      if (answered === undefined || answered === id) refresh.waiting.delete(workerId);
+      if (refresh.waiting.size === 0) refresh.done();
+    }
+  };
+
+  const all = () => [...states.values()];
+
+  const policyStore: PolicyStore = {
+    current: (): RolloutPolicy =>
+      all().reduce<RolloutPolicy | undefined>(
+        (oldest, s) => (oldest && oldest.version <= s.policy.version ? oldest : s.policy),
+        undefined,
+      ) ?? FAIL_SAFE_POLICY,
+    isLoaded: () => states.size >= deps.workers && all().every((s) => s.loaded),
+    isDatabaseUp: () => states.size > 0 && all().every((s) => s.databaseUp),
+    refresh: () =>
+      new Promise<void>((resolve) => {
+        const id = nextRefresh++;
+        const timer = setTimeout(() => done(), deps.refreshTimeoutMs ?? 2000);
+        const done = () => {
+          clearTimeout(timer);
+          refreshes.delete(id);
+          resolve();
+        };
+        const waiting = new Set(deps.askRefresh(id));
+        if (waiting.size === 0) return done();
+        refreshes.set(id, { waiting, done });
+      }),
+    subscribe: () => () => undefined,
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+
+  const guard: Guard = {
+    record: () => undefined, // the primary serves no requests
+    status: (): GuardStatus => aggregateGuard(deps.guardSettings, all()),
+    settled: () => Promise.resolve(),
+  };
+
+  return {
+    policyStore,
+    guard,
+    update(workerId: number, state: WorkerState): void {
+      states.set(workerId, state);
+      if (state.refreshed !== undefined) settleRefreshes(workerId, state.refreshed);
+    },
+    remove(workerId: number): void {
+      states.delete(workerId);
+      settleRefreshes(workerId);
+    },
+  };
+}
+
+export type WorkerBoard = ReturnType<typeof createWorkerBoard>;
+
+function aggregateGuard(settings: GuardSettings, states: WorkerState[]): GuardStatus {
+  const arms = { legacy: { requests: 0, errors: 0 }, new: { requests: 0, errors: 0 } };
+  let lastTrip: GuardTrip | null = null;
+  for (const { guard } of states) {
+    for (const arm of ['legacy', 'new'] as const) {
+      arms[arm].requests += guard.arms[arm].requests;
+      arms[arm].errors += guard.arms[arm].errors;
+    }
+    if (guard.last_trip && (!lastTrip || guard.last_trip.at > lastTrip.at))
+      lastTrip = guard.last_trip;
+  }
+  return {
+    enabled: settings.enabled,
+    window_seconds: settings.windowSeconds,
+    min_requests: settings.minRequests,
+    error_rate_limit: settings.errorRate,
+    arms,
+    last_trip: lastTrip,
+  };
+}
