@@ -1,51 +1,32 @@
 /**
  * The proxy benchmark (DESIGN.md performance table), all in one run on this machine:
  * - requests/s and p50/p99 for small JSON responses straight to the upstream, through the proxy,
- *   and through nginx `split_clients` in front of the same upstream (target: proxy ≥ 50% of nginx);
+ *   through a bare Node pipe proxy and through nginx `split_clients` in front of the same
+ *   upstream (target: proxy ≥ 50% of nginx), for each process count in BENCH_PROXY_WORKERS
+ *   (default: 1 and the number of cores; nginx and the bare proxy get as many processes);
  * - p99 latency the proxy adds at half of its own maximum rate (open loop; target ≤ 2 ms);
- * - time for a policy change to reach two proxy instances (target ≤ 1 s).
+ * - time for a policy change to reach every worker of two proxy instances (target ≤ 1 s).
  * It installs nothing: without nginx or wrk it says so and prints what it can measure.
  * The load path is `/auth/me` with a legacy session cookie, so the proxy makes a real split
  * decision (affinity) on every request, as nginx's split_clients does on the same cookie.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { createMigrator } from '../src/db/migrator.js';
 import { createSequelize } from '../src/db/sequelize.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { database, freePort } from './proxy/bench-database.js';
-import { startNginxSplit } from './proxy/nginx-split.js';
 import { propagationMs } from './proxy/propagation.js';
-import { pacedLoad } from './proxy/paced-load.js';
-import { hasCommand, runWrk, type LoadResult } from './proxy/wrk.js';
+import { startEntry, startProxyStack, stopChildren, waitFor } from './proxy/stack.js';
+import { measureThroughput } from './proxy/throughput.js';
+import { hasCommand } from './proxy/wrk.js';
 import { ratioResult, type BenchResult } from './report.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const HEADERS = { cookie: 'crm.sid=s%3Abench-session-id.signature' };
-const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
-
-function start(entry: string, env: Record<string, string>): ChildProcess {
-  return fork(path.join(ROOT, entry), [], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never came up`);
+function workerCounts(): number[] {
+  const wanted = process.env.BENCH_PROXY_WORKERS ?? `1,${availableParallelism()}`;
+  const counts = wanted.split(',').map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`BENCH_PROXY_WORKERS: expected process counts like "1,2", got "${wanted}"`);
+  return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -59,181 +40,53 @@ export async function run(): Promise<BenchResult[]> {
     console.log(
       'nginx is not installed (Debian: apt-get install nginx-light): no split_clients anchor in this run.',
     );
+  const counts = workerCounts();
 
   const db = await database();
   const sequelize = createSequelize({ url: db.url, poolMax: 2, logger: silentLogger() });
   await createMigrator({ sequelize, databaseUrl: db.url, logger: silentLogger() }).up();
   await sequelize.close();
 
-  const upPort = await freePort();
-  const [pPort, pAdmin, qPort, qAdmin, nginxPort, barePort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const children: ChildProcess[] = [];
-  const stops: (() => Promise<void>)[] = [];
+  const upstreamPort = await freePort();
+  const upstream = startEntry('bench/proxy/small-json-upstream.ts', {
+    BENCH_UPSTREAM_PORT: String(upstreamPort),
+  });
+  const direct = `http://127.0.0.1:${upstreamPort}/auth/me`;
+  const results: BenchResult[] = [];
   try {
-    const upstream = start('bench/proxy/small-json-upstream.ts', {
-      BENCH_UPSTREAM_PORT: String(upPort),
-    });
-    children.push(upstream);
-    const proxyEnv = (port: number, admin: number) => ({
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      PROXY_HOST: '127.0.0.1',
-      PROXY_PORT: String(port),
-      PROXY_ADMIN_PORT: String(admin),
-      LEGACY_UPSTREAM_URL: `http://127.0.0.1:${upPort}`,
-      NEW_UPSTREAM_URL: `http://127.0.0.1:${upPort}`,
-    });
-    children.push(
-      start('proxy/main.ts', proxyEnv(pPort, pAdmin)),
-      start('proxy/main.ts', proxyEnv(qPort, qAdmin)),
-      start('bench/proxy/bare-node-proxy.ts', {
-        BENCH_UPSTREAM_PORT: String(upPort),
-        BENCH_BARE_PORT: String(barePort),
-      }),
-    );
-    const viaBare = `http://127.0.0.1:${barePort}/auth/me`;
-    const direct = `http://127.0.0.1:${upPort}/auth/me`;
-    const viaProxy = `http://127.0.0.1:${pPort}/auth/me`;
-    await Promise.all([
-      waitFor(direct),
-      waitFor(viaBare),
-      waitFor(`http://127.0.0.1:${pAdmin}/readyz`),
-      waitFor(`http://127.0.0.1:${qAdmin}/readyz`),
-    ]);
-    let viaNginx: string | undefined;
-    if (nginx) {
-      const n = await startNginxSplit(upPort, nginxPort);
-      stops.push(n.stop);
-      viaNginx = `${n.url}/auth/me`;
+    await waitFor(direct);
+    for (const workers of counts) {
+      const stack = await startProxyStack({ databaseUrl: db.url, upstreamPort, workers, nginx });
+      try {
+        if (wrk) results.push(...(await measureThroughput(stack, { url: direct })));
+        if (workers === counts[counts.length - 1]) results.push(await propagation(db.url, stack));
+      } finally {
+        await stack.stop();
+      }
     }
-
-    const results: BenchResult[] = [];
-    const figures: Record<string, LoadResult> = {};
-    if (wrk) {
-      const targets: [string, string][] = [
-        ['direct', direct],
-        ['proxy', viaProxy],
-        ['bare', viaBare],
-        ...(viaNginx ? [['nginx', viaNginx] as [string, string]] : []),
-      ];
-      for (const [, url] of targets)
-        await runWrk(url, { connections: 32, seconds: 2, headers: HEADERS }); // warm-up
-      for (let round = 0; round < 2; round++)
-        for (const [name, url] of targets) {
-          const r = await runWrk(url, { connections: 32, seconds: SECONDS, headers: HEADERS });
-          if (!figures[name] || r.rps > figures[name]!.rps) figures[name] = r;
-        }
-      for (const [name, r] of Object.entries(figures))
-        console.log(
-          `${name.padEnd(7)} ${Math.round(r.rps)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  (wrk -t1 -c32, best of 2 × ${SECONDS}s)`,
-        );
-      const p = figures.proxy!;
-      if (figures.nginx)
-        results.push(
-          ratioResult({
-            what: 'proxy throughput, small JSON',
-            anchor: 'nginx split_clients',
-            anchorValue: figures.nginx.rps,
-            value: p.rps,
-            target: '≥ 0.50',
-            min: 0.5,
-            unit: 'req/s',
-          }),
-        );
-      results.push(
-        ratioResult({
-          what: 'proxy throughput vs a bare Node proxy',
-          anchor: 'node:http pipe, no policy',
-          anchorValue: figures.bare!.rps,
-          value: p.rps,
-          target: '(information)',
-          unit: 'req/s',
-        }),
-      );
-      if (figures.nginx)
-        results.push(
-          ratioResult({
-            what: 'bare Node proxy throughput (ceiling)',
-            anchor: 'nginx split_clients',
-            anchorValue: figures.nginx.rps,
-            value: figures.bare!.rps,
-            target: '(information)',
-            unit: 'req/s',
-          }),
-        );
-      results.push(
-        ratioResult({
-          what: 'proxy throughput vs no proxy',
-          anchor: 'upstream direct',
-          anchorValue: figures.direct!.rps,
-          value: p.rps,
-          target: '(information)',
-          unit: 'req/s',
-        }),
-      );
-      if (figures.nginx)
-        results.push(
-          ratioResult({
-            what: 'p99 at full load',
-            anchor: 'nginx split_clients',
-            anchorValue: figures.nginx.p99Ms,
-            value: p.p99Ms,
-            target: '(information)',
-            unit: 'ms',
-          }),
-        );
-      const rate = Math.round(p.rps / 2);
-      const base = await pacedLoad(direct, { rate, seconds: 6, headers: HEADERS });
-      const through = await pacedLoad(viaProxy, { rate, seconds: 6, headers: HEADERS });
-      const added = through.p99Ms - base.p99Ms;
-      console.log(
-        `half load (~${rate} req/s offered by ${through.connections} paced connections, 6 s; achieved direct ${Math.round(base.rps)}, proxy ${Math.round(through.rps)} req/s): direct p50 ${base.p50Ms.toFixed(2)} / p99 ${base.p99Ms.toFixed(2)} ms; proxy p50 ${through.p50Ms.toFixed(2)} / p99 ${through.p99Ms.toFixed(2)} ms; added p99 ${added.toFixed(2)} ms`,
-      );
-      results.push({
-        what: `p99 at half load (${rate} req/s)`,
-        anchor: 'upstream direct, same rate',
-        anchorValue: base.p99Ms,
-        value: through.p99Ms,
-        ratio: through.p99Ms / base.p99Ms,
-        target: 'added ≤ 2 ms',
-        pass: added <= 2,
-        unit: 'ms',
-      });
-    }
-    const worst = await propagationMs(db.url, [
-      `http://127.0.0.1:${pAdmin}`,
-      `http://127.0.0.1:${qAdmin}`,
-    ]);
-    console.log(`policy change → both proxy instances: worst of 5 changes ${worst.toFixed(0)} ms`);
-    results.push(
-      ratioResult({
-        what: 'policy change reaches 2 proxies (worst of 5)',
-        anchor: 'limit',
-        anchorValue: 1000,
-        value: worst,
-        target: '≤ 1.00',
-        max: 1,
-        unit: 'ms',
-      }),
-    );
     return results;
   } finally {
-    for (const stop of stops) await stop();
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise((r) =>
-            c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGTERM')),
-          ),
-      ),
-    );
+    await stopChildren([upstream]);
     await db.stop();
   }
+}
+
+async function propagation(
+  databaseUrl: string,
+  stack: { workers: number; admins: string[] },
+): Promise<BenchResult> {
+  const worst = await propagationMs(databaseUrl, stack.admins);
+  const where = `2 proxies × ${stack.workers} worker${stack.workers > 1 ? 's' : ''}`;
+  console.log(
+    `policy change → every worker of ${where}: worst of 5 changes ${worst.toFixed(0)} ms`,
+  );
+  return ratioResult({
+    what: `policy change reaches ${where} (worst of 5)`,
+    anchor: 'limit',
+    anchorValue: 1000,
+    value: worst,
+    target: '≤ 1.00',
+    max: 1,
+    unit: 'ms',
+  });
 }
