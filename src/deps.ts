@@ -10,7 +10,12 @@ import { initModels, type Models } from './db/models/index.js';
 import { createSequelize } from './db/sequelize.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
+import { createHashPool } from './passwords/hash-pool.js';
+import {
+  createPasswordHasher,
+  DEFAULT_HASH_POOL,
+  type PasswordHasher,
+} from './passwords/password-hasher.js';
 import {
   createLegacyUserRepository,
   type LegacyUserRepository,
@@ -75,12 +80,16 @@ export function buildDeps(
   });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle session-pool client failed'));
   const models = initModels(sequelize);
+  const hashPool = createHashPool({
+    threads: config.passwordHashing.threads ?? DEFAULT_HASH_POOL.threads,
+    nice: config.passwordHashing.nice,
+  });
   const hasher =
     overrides.hasher ??
-    createPasswordHasher({
-      argon2: config.fuAuth.argon2,
-      bcryptRounds: config.legacy.bcryptRounds,
-    });
+    createPasswordHasher(
+      { argon2: config.fuAuth.argon2, bcryptRounds: config.legacy.bcryptRounds },
+      hashPool,
+    );
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => sequelize.transaction(work);
   const fuAuth = buildFuAuth({
@@ -141,7 +150,7 @@ export function buildDeps(
       clearInterval(pruneRateLimits);
       store.close();
       await fuAuth.userStore.stop();
-      await Promise.allSettled([sequelize.close(), pool.end()]);
+      await Promise.allSettled([sequelize.close(), pool.end(), hashPool.close()]);
     },
   };
 }

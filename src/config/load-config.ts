@@ -16,6 +16,8 @@ export interface Config {
     poolMax: number;
     embedded: { port: number; dataDir: string };
   };
+  /** Hashing threads; `threads` undefined = one per core. */
+  passwordHashing: { threads: number | undefined; nice: number };
   legacy: {
     sessionSecret: string;
     cookieSecure: boolean;
@@ -63,6 +65,7 @@ function toConfig(e: Env): Config {
       poolMax: e.DATABASE_POOL_MAX,
       embedded: { port: e.EMBEDDED_PG_PORT, dataDir: e.DATA_DIR },
     },
+    passwordHashing: { threads: e.PASSWORD_HASH_THREADS, nice: e.PASSWORD_HASH_NICE },
     legacy: {
       sessionSecret: e.SESSION_SECRET,
       cookieSecure: e.COOKIE_SECURE,

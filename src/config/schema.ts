@@ -56,6 +56,19 @@ export const envSchema = z.object({
   ARGON2_MEMORY_KIB: positiveInt(65536),
   ARGON2_TIME_COST: positiveInt(3),
   ARGON2_PARALLELISM: positiveInt(4),
+  // Password hashing runs on its own threads (src/passwords/hash-pool.ts): how many at once
+  // (unset: one per core) and how much lower than the event loop they run (Linux nice, 0–19).
+  PASSWORD_HASH_THREADS: z.coerce
+    .number({ error: 'must be a positive integer' })
+    .int('must be an integer')
+    .positive('must be greater than 0')
+    .optional(),
+  PASSWORD_HASH_NICE: z.coerce
+    .number({ error: 'must be an integer from 0 to 19' })
+    .int('must be an integer from 0 to 19')
+    .min(0, 'must be an integer from 0 to 19')
+    .max(19, 'must be an integer from 0 to 19')
+    .default(10),
   // Invariant 3: mirror every new-engine write into `users` while the legacy engine may come back.
   FU_LEGACY_WRITE_BACK: boolFlag(true),
   // Fallback re-read of the `user_store` setting (LISTEN/NOTIFY is the fast path).

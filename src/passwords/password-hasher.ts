@@ -1,16 +1,12 @@
-import bcrypt from 'bcrypt';
-import {
-  hash as argon2Hash,
-  verify as argon2Verify,
-  type Options as Argon2Options,
-} from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+import { createHashPool, type HashPool } from './hash-pool.js';
 import { identifyHash, parseArgon2, type HashFormat } from './hash-formats.js';
 import { verifyPbkdf2Sha256 } from './pbkdf2-sha256.js';
 
 /**
  * One hasher for both engines. New-engine hashes are argon2id with fastapi-users' parameters;
  * legacy-engine hashes stay bcrypt so the legacy engine can always verify them (invariant 3).
- * Every operation is asynchronous and runs on the libuv pool, so hashing never blocks requests.
+ * Every operation runs on the hashing threads (hash-pool.ts), so hashing never blocks requests.
  */
 export interface PasswordHasher {
   /** The new engine's current format (argon2id). */
@@ -31,29 +27,33 @@ export interface HasherParams {
   bcryptRounds: number;
 }
 
-/** argon2id, version 19: `Algorithm.Argon2id` is a const enum, which isolated modules cannot inline. */
-const ARGON2ID = 2;
+/** One thread per core at nice 10: what the composition root uses unless configured otherwise. */
+export const DEFAULT_HASH_POOL = { threads: availableParallelism(), nice: 10 };
 
-export function createPasswordHasher(params: HasherParams): PasswordHasher {
-  const argon2Options: Argon2Options = {
-    algorithm: ARGON2ID,
-    memoryCost: params.argon2.memoryCost,
-    timeCost: params.argon2.timeCost,
-    parallelism: params.argon2.parallelism,
-    outputLen: 32,
-  };
+export function createPasswordHasher(
+  params: HasherParams,
+  pool: HashPool = createHashPool(DEFAULT_HASH_POOL),
+): PasswordHasher {
+  const cost = params.argon2;
+  const hashArgon2 = (password: string) => pool.run({ op: 'argon2-hash', password, cost });
   let dummyHash: Promise<string> | null = null;
 
   async function verify(password: string, stored: string | null | undefined): Promise<boolean> {
     try {
       switch (identifyHash(stored)) {
         case 'argon2':
-          return await argon2Verify(stored as string, password);
+          return await pool.run({ op: 'argon2-verify', password, hash: stored as string });
         case 'bcrypt':
           // node's bcrypt knows $2a$/$2b$ only; $2y$ (PHP) and $2x$ share the algorithm for these inputs.
-          return await bcrypt.compare(password, (stored as string).replace(/^\$2[xy]\$/, '$2b$'));
+          return await pool.run({
+            op: 'bcrypt-verify',
+            password,
+            hash: (stored as string).replace(/^\$2[xy]\$/, '$2b$'),
+          });
         case 'pbkdf2_sha256':
-          return await verifyPbkdf2Sha256(password, stored as string);
+          return await verifyPbkdf2Sha256(password, stored as string, (pw, salt, rounds) =>
+            pool.run({ op: 'pbkdf2-sha256', password: pw, salt, rounds }),
+          );
         default:
           return false;
       }
@@ -64,22 +64,23 @@ export function createPasswordHasher(params: HasherParams): PasswordHasher {
   }
 
   return {
-    hash: (password) => argon2Hash(password, argon2Options),
-    hashLegacy: (password) => bcrypt.hash(password, params.bcryptRounds),
+    hash: hashArgon2,
+    hashLegacy: (password) =>
+      pool.run({ op: 'bcrypt-hash', password, rounds: params.bcryptRounds }),
     verify,
     needsRehash(stored) {
       const parsed = parseArgon2(stored);
       return (
         parsed === null ||
         parsed.type !== 'argon2id' ||
-        parsed.memoryCost !== params.argon2.memoryCost ||
-        parsed.timeCost !== params.argon2.timeCost ||
-        parsed.parallelism !== params.argon2.parallelism
+        parsed.memoryCost !== cost.memoryCost ||
+        parsed.timeCost !== cost.timeCost ||
+        parsed.parallelism !== cost.parallelism
       );
     },
     async dummyVerify(password) {
-      dummyHash ??= argon2Hash('authshift-dummy-password', argon2Options);
-      await argon2Verify(await dummyHash, password).catch(() => false);
+      dummyHash ??= hashArgon2('authshift-dummy-password');
+      await pool.run({ op: 'argon2-verify', password, hash: await dummyHash }).catch(() => false);
     },
     format: identifyHash,
   };

@@ -17,12 +17,22 @@ export function ab64Decode(text: string): Buffer {
   return Buffer.from(text.replace(/\./g, '+'), 'base64');
 }
 
-/** Verifies passlib's `$pbkdf2-sha256$rounds$salt$checksum`; runs on the libuv pool, never the event loop. */
-export async function verifyPbkdf2Sha256(password: string, stored: string): Promise<boolean> {
+/** Derives the 32-byte PBKDF2-HMAC-SHA256 key; off the event loop (the libuv pool by default). */
+export type Pbkdf2Sha256 = (password: string, salt: Buffer, rounds: number) => Promise<Uint8Array>;
+
+const onLibuvPool: Pbkdf2Sha256 = (password, salt, rounds) =>
+  pbkdf2Async(password, salt, rounds, 32, 'sha256');
+
+/** Verifies passlib's `$pbkdf2-sha256$rounds$salt$checksum`, never on the event loop. */
+export async function verifyPbkdf2Sha256(
+  password: string,
+  stored: string,
+  derive: Pbkdf2Sha256 = onLibuvPool,
+): Promise<boolean> {
   const parsed = parsePbkdf2Sha256(stored);
   if (!parsed) return false;
-  const derived = await pbkdf2Async(password, ab64Decode(parsed.salt), parsed.rounds, 32, 'sha256');
-  return constantTimeEqual(ab64Encode(derived), parsed.checksum);
+  const derived = await derive(password, ab64Decode(parsed.salt), parsed.rounds);
+  return constantTimeEqual(ab64Encode(Buffer.from(derived)), parsed.checksum);
 }
 
 /** Produces a passlib-compatible hash (used by the demo seeder and tests to make legacy rows). */
