@@ -10,6 +10,7 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { SYNC_GUARD } from '../consolidation/sync-back.js';
 import {
+  CHECKSUM_METHOD,
   columnsOf,
   pinTextForm,
   SNAPSHOT_SCHEMA,
@@ -17,12 +18,15 @@ import {
   snapshotRelation,
   tableFigures,
   validLabel,
+  type ChecksumMethod,
   type SnapshotTableName,
   type TableFigures,
 } from './snapshot-sql.js';
 
 export interface ManifestTable extends TableFigures {
   columns: string[];
+  /** Absent in manifests written before row hashes: those are `row-text`. */
+  method?: ChecksumMethod;
 }
 
 export interface Manifest {
@@ -95,11 +99,51 @@ export function createSnapshotService(sequelize: Sequelize) {
     };
   }
 
+  async function checksums(
+    columns: Record<SnapshotTableName, string[]>,
+    t: Transaction,
+  ): Promise<Record<SnapshotTableName, TableFigures>> {
+    const out = {} as Record<SnapshotTableName, TableFigures>;
+    for (const { name } of SNAPSHOT_TABLES)
+      out[name] = await tableFigures(sequelize, name, t, {
+        method: CHECKSUM_METHOD,
+        columns: columns[name],
+      });
+    return out;
+  }
+
+  /**
+   * Runs `work` on a second connection that sees exactly what `t` sees (an exported snapshot), so
+   * the checksums are computed while `t` copies: a snapshot costs about its copy, not copy plus
+   * a second full read. With a one-connection pool it runs in `t`, after the copy.
+   */
+  async function alongside<T>(t: Transaction, work: (t: Transaction) => Promise<T>): Promise<T> {
+    if ((sequelize.config.pool?.max ?? 1) < 2) return work(t);
+    const [exported] = await sequelize.query<{ id: string }>('SELECT pg_export_snapshot() AS id', {
+      type: QueryTypes.SELECT,
+      transaction: t,
+    });
+    return sequelize.transaction(
+      { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true },
+      async (reader) => {
+        await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, {
+          transaction: reader,
+        });
+        return work(reader);
+      },
+    );
+  }
+
   async function verifyCopies(manifest: Manifest, t: Transaction): Promise<string[]> {
     const problems: string[] = [];
     for (const { name } of SNAPSHOT_TABLES) {
-      const figures = await tableFigures(sequelize, snapshotRelation(manifest.label, name), t);
       const want = manifest.tables[name];
+      const figures = await tableFigures(
+        sequelize,
+        snapshotRelation(manifest.label, name),
+        t,
+        hashingOf(want),
+      );
       if (figures.rows !== want.rows || figures.checksum !== want.checksum)
         problems.push(
           `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
@@ -121,17 +165,21 @@ export function createSnapshotService(sequelize: Sequelize) {
           { replacements: { label }, type: QueryTypes.SELECT, transaction: t },
         );
         if (exists) throw new SnapshotError('SNAPSHOT_EXISTS', `snapshot ${label} already exists`);
+        const columns = {} as Record<SnapshotTableName, string[]>;
+        for (const { name } of SNAPSHOT_TABLES)
+          columns[name] = await columnsOf(sequelize, 'public', name, t);
+        const copy = async () => {
+          for (const { name } of SNAPSHOT_TABLES)
+            await sequelize.query(
+              `CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`,
+              { transaction: t },
+            );
+        };
+        const figures = (transaction: Transaction) => checksums(columns, transaction);
+        const [, sums] = await Promise.all([copy(), alongside(t, figures)]);
         const tables = {} as Manifest['tables'];
-        for (const { name } of SNAPSHOT_TABLES) {
-          const relation = snapshotRelation(label, name);
-          await sequelize.query(`CREATE TABLE ${relation} AS SELECT * FROM ${name}`, {
-            transaction: t,
-          });
-          tables[name] = {
-            ...(await tableFigures(sequelize, relation, t)),
-            columns: await columnsOf(sequelize, 'public', name, t),
-          };
-        }
+        for (const { name } of SNAPSHOT_TABLES)
+          tables[name] = { ...sums[name], columns: columns[name], method: CHECKSUM_METHOD };
         const [row] = await sequelize.query<{ taken_at: Date }>(
           `INSERT INTO ${SNAPSHOT_SCHEMA}.manifest (label, taken_at, tables)
            VALUES (:label, now(), :tables::jsonb) RETURNING taken_at`,
@@ -195,12 +243,13 @@ export function createSnapshotService(sequelize: Sequelize) {
           const counts = await rewriteCaptured(sequelize, label, table, columns, t);
           report.rewritten[table.name] = counts.rewritten;
           report.keptNewer[table.name] = counts.newer;
+          const want = manifest.tables[table.name];
           const after = await tableFigures(
             sequelize,
             `(SELECT l.* FROM ${table.name} l JOIN ${snapshotRelation(label, table.name)} s USING (${table.key})) `,
             t,
+            hashingOf(want),
           );
-          const want = manifest.tables[table.name];
           if (after.rows !== want.rows || after.checksum !== want.checksum)
             throw new SnapshotError(
               'SNAPSHOT_RESTORE_MISMATCH',
@@ -239,6 +288,10 @@ export function createSnapshotService(sequelize: Sequelize) {
 }
 
 export type SnapshotService = ReturnType<typeof createSnapshotService>;
+
+function hashingOf(table: ManifestTable): { method: ChecksumMethod; columns: string[] } {
+  return { method: table.method ?? 'row-text', columns: table.columns };
+}
 
 interface PasswordChange {
   table: SnapshotTableName;
