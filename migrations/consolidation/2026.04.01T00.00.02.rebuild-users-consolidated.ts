@@ -13,6 +13,7 @@ const optionsOf = ({ params, log }: MigrationContext) => ({
     log(`${job}: ${done}/${total}`),
   log,
   lockTimeoutMs: Number(params.swapLockTimeoutMs ?? 500),
+  swapAttempts: Number(params.swapAttempts ?? 20),
 });
 
 /**
@@ -34,6 +35,6 @@ export const down: Migration = async ({ context }) => {
   await syncBackToFuUsers(sequelize, batchSizeOf(params), ({ job, done, total }) =>
     log(`${job}: ${done}/${total}`),
   );
-  await prepareRebuild(sequelize, LEGACY);
+  await prepareRebuild(sequelize, LEGACY, optionsOf(context));
   await runRebuild(sequelize, LEGACY, optionsOf(context));
 };

@@ -100,33 +100,57 @@ export async function rebuildApplied(
   return (await selectOne<{ applied: boolean }>(sequelize, shape.appliedSql, t))?.applied === true;
 }
 
-/** Step 1; `transaction` when the caller (umzug) already has one. Does nothing if done before. */
+/**
+ * Step 1, in one transaction; does nothing if done before. Creating the capture triggers waits
+ * for the writers in flight (and writers queue behind it), so like the swap it gives up after
+ * `lockTimeoutMs` when a long transaction is in the way, and tries again.
+ */
 export async function prepareRebuild(
   sequelize: Sequelize,
   shape: RebuildShape,
-  transaction?: Transaction,
+  options: Pick<RebuildOptions, 'lockTimeoutMs' | 'swapAttempts'> = {},
 ): Promise<void> {
-  const work = async (t: Transaction) => {
-    const q = (sql: string) => sequelize.query(sql, { transaction: t });
-    if (await rebuildApplied(sequelize, shape, t)) return;
-    if (await exists(sequelize, shadowOf(shape), t)) return;
-    const problems = await unsupportedFeatures(sequelize, REBUILT_TABLE, t);
-    if (problems.length > 0)
-      throw new RebuildError(
-        `users cannot be rebuilt online: it has ${problems.join('; ')}; nothing was changed`,
-      );
-    const shadow = shadowOf(shape);
-    await q(`CREATE TABLE ${shadow} (LIKE ${REBUILT_TABLE} INCLUDING ALL EXCLUDING INDEXES)`);
-    // LIKE does not copy storage parameters (fillfactor must be in place before the copy). No
-    // autovacuum on the shadow: one would start after the copy and hold off the swap's lock.
-    const options = (await storageOptions(sequelize, REBUILT_TABLE, t)).filter(
-      (o) => !o.startsWith('autovacuum_enabled='),
+  const attempts = options.swapAttempts ?? 20;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sequelize.transaction((t) => prepareOnce(sequelize, shape, t, options.lockTimeoutMs));
+      return;
+    } catch (error) {
+      if (!lockBusy(error)) throw error;
+      if (attempt >= attempts)
+        throw new RebuildError(
+          `could not lock users to install the capture triggers in ${attempts} attempts of ${options.lockTimeoutMs ?? 500} ms (long transactions on users?); nothing was changed: re-run to retry`,
+        );
+    }
+  }
+}
+
+async function prepareOnce(
+  sequelize: Sequelize,
+  shape: RebuildShape,
+  t: Transaction,
+  lockTimeoutMs = 500,
+): Promise<void> {
+  const q = (sql: string) => sequelize.query(sql, { transaction: t });
+  if (await rebuildApplied(sequelize, shape, t)) return;
+  if (await exists(sequelize, shadowOf(shape), t)) return;
+  const problems = await unsupportedFeatures(sequelize, REBUILT_TABLE, t);
+  if (problems.length > 0)
+    throw new RebuildError(
+      `users cannot be rebuilt online: it has ${problems.join('; ')}; nothing was changed`,
     );
-    await q(`ALTER TABLE ${shadow} SET (${[...options, 'autovacuum_enabled = false'].join(', ')})`);
-    for (const statement of shape.reshape(shadow)) await q(statement);
-    await q(`CREATE TABLE ${logOf(shape)} (id BIGINT NOT NULL)`);
-    // Keyed by column name (TG_ARGV[0]) so one function serves every captured table.
-    await q(`
+  const shadow = shadowOf(shape);
+  await q(`CREATE TABLE ${shadow} (LIKE ${REBUILT_TABLE} INCLUDING ALL EXCLUDING INDEXES)`);
+  // LIKE does not copy storage parameters (fillfactor must be in place before the copy). No
+  // autovacuum on the shadow: one would start after the copy and hold off the swap's lock.
+  const options = (await storageOptions(sequelize, REBUILT_TABLE, t)).filter(
+    (o) => !o.startsWith('autovacuum_enabled='),
+  );
+  await q(`ALTER TABLE ${shadow} SET (${[...options, 'autovacuum_enabled = false'].join(', ')})`);
+  for (const statement of shape.reshape(shadow)) await q(statement);
+  await q(`CREATE TABLE ${logOf(shape)} (id BIGINT NOT NULL)`);
+  // Keyed by column name (TG_ARGV[0]) so one function serves every captured table.
+  await q(`
       CREATE FUNCTION ${captureFunctionOf(shape)}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP <> 'INSERT' AND to_jsonb(OLD) ->> TG_ARGV[0] IS NOT NULL THEN
@@ -138,14 +162,13 @@ export async function prepareRebuild(
         END IF;
         RETURN NULL;
       END $$`);
-    // Waits for writers in flight, so every write that the copy's snapshots miss is logged.
-    for (const { table, key } of shape.capture)
-      await q(`
+  // Waits for writers in flight, so every write that the copy's snapshots miss is logged.
+  await q(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(lockTimeoutMs))}ms'`);
+  for (const { table, key } of shape.capture)
+    await q(`
         CREATE TRIGGER ${captureTriggerOf(shape)} AFTER INSERT OR UPDATE OR DELETE ON ${table}
         FOR EACH ROW EXECUTE FUNCTION ${captureFunctionOf(shape)}('${key}')`);
-    await resetKeysetJob(sequelize, progressJobOf(shape), t);
-  };
-  await (transaction ? work(transaction) : sequelize.transaction(work));
+  await resetKeysetJob(sequelize, progressJobOf(shape), t);
 }
 
 async function storageOptions(
@@ -520,7 +543,7 @@ export async function runRebuild(
     options.log(`${what} in ${Date.now() - started} ms`);
   };
   if (!(await rebuildApplied(sequelize, shape))) {
-    await prepareRebuild(sequelize, shape);
+    await prepareRebuild(sequelize, shape, options);
     await timed('copied users', () => copyRows(sequelize, shape, options));
     await buildIndexes(sequelize, shape, options.log);
     await timed('analyzed', () => sequelize.query(`ANALYZE ${shadowOf(shape)}`));
