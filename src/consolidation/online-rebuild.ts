@@ -25,23 +25,24 @@ import { resetKeysetJob, runKeysetBatches, type KeysetProgress } from './keyset-
 import {
   captureFunctionOf,
   captureTriggerOf,
-  finalIndexName,
   logOf,
   progressJobOf,
   REBUILT_TABLE,
   shadowOf,
-  temporaryIndexName,
   type RebuildShape,
 } from './rebuild-shape.js';
+import { unsupportedFeatures } from './table-catalog.js';
 import {
-  dependentViews,
-  incomingForeignKeys,
-  ownedSequences,
-  tableGrants,
-  tableIndexes,
-  tableTriggers,
-  unsupportedFeatures,
-} from './table-catalog.js';
+  buildIndexesLike,
+  createCopyTable,
+  quote,
+  RebuildError,
+  replaceTable,
+  swapLockSet,
+  validateForeignKeys,
+} from './table-swap.js';
+
+export { RebuildError, retarget } from './table-swap.js';
 
 export interface RebuildOptions {
   batchSize: number;
@@ -54,19 +55,9 @@ export interface RebuildOptions {
   swapAttempts?: number;
 }
 
-export class RebuildError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RebuildError';
-  }
-}
-
 /** Fewer log entries than this are left for the swap to replay under its lock. */
 const SMALL_CATCH_UP = 1000;
 const MAX_CATCH_UP_ROUNDS = 50;
-const RETIRED = 'users__retired';
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 async function selectOne<T extends object>(
   sequelize: Sequelize,
@@ -140,13 +131,7 @@ async function prepareOnce(
       `users cannot be rebuilt online: it has ${problems.join('; ')}; nothing was changed`,
     );
   const shadow = shadowOf(shape);
-  await q(`CREATE TABLE ${shadow} (LIKE ${REBUILT_TABLE} INCLUDING ALL EXCLUDING INDEXES)`);
-  // LIKE does not copy storage parameters (fillfactor must be in place before the copy). No
-  // autovacuum on the shadow: one would start after the copy and hold off the swap's lock.
-  const options = (await storageOptions(sequelize, REBUILT_TABLE, t)).filter(
-    (o) => !o.startsWith('autovacuum_enabled='),
-  );
-  await q(`ALTER TABLE ${shadow} SET (${[...options, 'autovacuum_enabled = false'].join(', ')})`);
+  await createCopyTable(sequelize, t, REBUILT_TABLE, shadow);
   for (const statement of shape.reshape(shadow)) await q(statement);
   await q(`CREATE TABLE ${logOf(shape)} (id BIGINT NOT NULL)`);
   // Keyed by column name (TG_ARGV[0]) so one function serves every captured table.
@@ -169,20 +154,6 @@ async function prepareOnce(
         CREATE TRIGGER ${captureTriggerOf(shape)} AFTER INSERT OR UPDATE OR DELETE ON ${table}
         FOR EACH ROW EXECUTE FUNCTION ${captureFunctionOf(shape)}('${key}')`);
   await resetKeysetJob(sequelize, progressJobOf(shape), t);
-}
-
-async function storageOptions(
-  sequelize: Sequelize,
-  table: string,
-  t?: Transaction,
-): Promise<string[]> {
-  const row = await selectOne<{ options: string[] | null }>(
-    sequelize,
-    'SELECT reloptions AS options FROM pg_class WHERE oid = :table::regclass',
-    t,
-    { table },
-  );
-  return row?.options ?? [];
 }
 
 /** Removes a rebuild that will not be finished (the shadow, its log and capture triggers). */
@@ -266,40 +237,13 @@ export async function buildIndexes(
   shape: RebuildShape,
   log: (message: string) => void,
 ): Promise<void> {
-  const shadow = shadowOf(shape);
-  const built = new Set((await tableIndexes(sequelize, shadow)).map((i) => i.name));
-  const carried = (await tableIndexes(sequelize, REBUILT_TABLE)).filter(
-    (index) => !shape.dropIndexes.includes(index.name),
-  );
-  const statements = [
-    ...carried.map((index) => {
-      const name = temporaryIndexName(index.name);
-      const sql = index.constraintDef
-        ? `ALTER TABLE ${shadow} ADD CONSTRAINT ${name} ${index.constraintDef}`
-        : retarget(index.indexdef, index.name, name, shadow);
-      return { name, sql };
-    }),
-    ...shape.addIndexes.map((index) => {
-      const name = temporaryIndexName(index.name);
-      return { name, sql: index.definition(shadow, name) };
-    }),
-  ];
-  for (const { name, sql } of statements) {
-    if (built.has(name)) continue;
-    const started = Date.now();
-    await sequelize.query(sql);
-    log(`index ${finalIndexName(name)} built in ${Date.now() - started} ms`);
-  }
-}
-
-/** `CREATE … INDEX name ON public.users USING …` → the same index on the shadow. */
-export function retarget(indexdef: string, name: string, newName: string, table: string): string {
-  const match = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( USING .*)$/s.exec(
-    indexdef,
-  );
-  if (!match || (match[2] !== name && match[2] !== quote(name)))
-    throw new RebuildError(`cannot rebuild index ${name}: unexpected definition ${indexdef}`);
-  return `${match[1]}${newName}${match[3]}${table}${match[5]}`;
+  await buildIndexesLike(sequelize, {
+    source: REBUILT_TABLE,
+    target: shadowOf(shape),
+    drop: shape.dropIndexes,
+    add: shape.addIndexes,
+    log,
+  });
 }
 
 /** Replays the change log onto the shadow; returns how many log entries it consumed. */
@@ -442,68 +386,21 @@ async function swapOnce(sequelize: Sequelize, shape: RebuildShape, lockTimeoutMs
   return sequelize.transaction(async (t) => {
     const q = (sql: string) => sequelize.query(sql, { transaction: t });
     const shadow = shadowOf(shape);
-    const foreignKeys = await incomingForeignKeys(sequelize, REBUILT_TABLE, t);
-    const views = await dependentViews(sequelize, REBUILT_TABLE, t);
     const locked = [
       REBUILT_TABLE,
       shadow,
       ...shape.capture.map((c) => c.table),
-      ...foreignKeys.map((fk) => fk.table),
-      ...views.map((v) => v.name),
+      ...(await swapLockSet(sequelize, t, REBUILT_TABLE)),
     ].filter((name, i, all) => all.indexOf(name) === i);
     await q(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(lockTimeoutMs))}ms'`);
     await q(`LOCK TABLE ${locked.join(', ')} IN ACCESS EXCLUSIVE MODE`);
     const started = Date.now();
     await catchUp(sequelize, shape, t);
-    const triggers = (await tableTriggers(sequelize, REBUILT_TABLE, t)).filter(
-      (tr) => tr.name !== captureTriggerOf(shape) && !shape.dropTriggers.includes(tr.name),
-    );
-    const sequences = await ownedSequences(sequelize, REBUILT_TABLE, t);
-    const grants = await tableGrants(sequelize, REBUILT_TABLE, t);
-    const autovacuum = (await storageOptions(sequelize, REBUILT_TABLE, t)).filter((o) =>
-      o.startsWith('autovacuum_enabled='),
-    );
-    const shadowOwner = (await tableGrants(sequelize, shadow, t)).owner;
-    // Definitions read above name `users`; once renamed, they bind to the rebuilt table.
-    for (const fk of foreignKeys)
-      await q(`ALTER TABLE ${fk.table} DROP CONSTRAINT ${quote(fk.name)}`);
-    for (const s of sequences)
-      await q(`ALTER SEQUENCE ${s.sequence} OWNED BY ${shadow}.${quote(s.column)}`);
-    await q(`ALTER TABLE ${REBUILT_TABLE} RENAME TO ${RETIRED}`);
-    await q(`ALTER TABLE ${shadow} RENAME TO ${REBUILT_TABLE}`);
-    for (const v of views)
-      await q(
-        `CREATE OR REPLACE VIEW ${v.name}${v.options?.length ? ` WITH (${v.options.join(', ')})` : ''} AS ${v.definition}`,
-      );
-    // RESTRICT: anything still bound to the old table fails the swap instead of vanishing.
-    await q(`DROP TABLE ${RETIRED}`);
-    for (const index of await tableIndexes(sequelize, REBUILT_TABLE, t)) {
-      const final = finalIndexName(index.name);
-      if (!final) continue;
-      await q(
-        index.constraintDef
-          ? `ALTER TABLE ${REBUILT_TABLE} RENAME CONSTRAINT ${quote(index.name)} TO ${quote(final)}`
-          : `ALTER INDEX ${quote(index.name)} RENAME TO ${quote(final)}`,
-      );
-    }
-    for (const fk of foreignKeys)
-      await q(
-        `ALTER TABLE ${fk.table} ADD CONSTRAINT ${quote(fk.name)} ${fk.definition}${fk.validated ? ' NOT VALID' : ''}`,
-      );
-    for (const trigger of triggers) {
-      await q(trigger.definition);
-      const mode = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[trigger.enabled];
-      if (mode) await q(`ALTER TABLE ${REBUILT_TABLE} ${mode} TRIGGER ${quote(trigger.name)}`);
-    }
-    if (grants.owner !== shadowOwner)
-      await q(`ALTER TABLE ${REBUILT_TABLE} OWNER TO ${quote(grants.owner)}`);
-    for (const g of grants.grants)
-      await q(
-        `GRANT ${g.privilege} ON ${REBUILT_TABLE} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''}`,
-      );
-    await q(`ALTER TABLE ${REBUILT_TABLE} RESET (autovacuum_enabled)`);
-    if (autovacuum.length > 0)
-      await q(`ALTER TABLE ${REBUILT_TABLE} SET (${autovacuum.join(', ')})`);
+    await replaceTable(sequelize, t, {
+      table: REBUILT_TABLE,
+      replacement: shadow,
+      keepTrigger: (name) => name !== captureTriggerOf(shape) && !shape.dropTriggers.includes(name),
+    });
     for (const statement of shape.afterSwap) await q(statement);
     for (const { table } of shape.capture)
       await q(`DROP TRIGGER IF EXISTS ${captureTriggerOf(shape)} ON ${table}`);
@@ -511,24 +408,6 @@ async function swapOnce(sequelize: Sequelize, shape: RebuildShape, lockTimeoutMs
     await q(`DROP TABLE ${logOf(shape)}`);
     return Date.now() - started;
   });
-}
-
-/**
- * Step 6. Also what a re-run does when the swap committed but the run died before this: every
- * foreign key on users left NOT VALID is validated (none is NOT VALID by design in this schema).
- */
-export async function validateForeignKeys(
-  sequelize: Sequelize,
-  log: (message: string) => void,
-): Promise<void> {
-  const pending = (await incomingForeignKeys(sequelize, REBUILT_TABLE)).filter(
-    (fk) => !fk.validated,
-  );
-  const started = Date.now();
-  for (const fk of pending)
-    await sequelize.query(`ALTER TABLE ${fk.table} VALIDATE CONSTRAINT ${quote(fk.name)}`);
-  if (pending.length > 0)
-    log(`validated ${pending.length} foreign key(s) on users in ${Date.now() - started} ms`);
 }
 
 /** Steps 1–6, resuming wherever an earlier attempt stopped. */
@@ -550,6 +429,6 @@ export async function runRebuild(
     await catchUpAndVerify(sequelize, shape, options.log);
     await swap(sequelize, shape, options);
   }
-  await validateForeignKeys(sequelize, options.log);
+  await validateForeignKeys(sequelize, REBUILT_TABLE, options.log);
   await resetKeysetJob(sequelize, progressJobOf(shape));
 }

@@ -9,6 +9,14 @@
  */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { SYNC_GUARD } from '../consolidation/sync-back.js';
+import { unsupportedFeatures } from '../consolidation/table-catalog.js';
+import {
+  buildIndexesLike,
+  createCopyTable,
+  replaceTable,
+  swapLockSet,
+  validateForeignKeys,
+} from '../consolidation/table-swap.js';
 import {
   CHECKSUM_METHOD,
   columnsOf,
@@ -38,7 +46,7 @@ export interface Manifest {
 
 export interface RestoreReport {
   label: string;
-  /** Captured rows written back because they differed or were gone. */
+  /** Captured rows written back because they differed or were gone (users: all, it is rebuilt). */
   rewritten: Record<SnapshotTableName, number>;
   /** Accounts created after the snapshot, kept as they are. */
   keptNewer: Record<SnapshotTableName, number>;
@@ -209,7 +217,7 @@ export function createSnapshotService(sequelize: Sequelize) {
     },
 
     async restore(label: string): Promise<RestoreReport> {
-      return repeatable(async (t) => {
+      const report = await repeatable(async (t) => {
         const manifest = await read(label, t);
         const problems = await verifyCopies(manifest, t);
         if (problems.length > 0)
@@ -240,7 +248,12 @@ export function createSnapshotService(sequelize: Sequelize) {
         const later = await capturePasswordChanges(sequelize, manifest, t);
         for (const table of SNAPSHOT_TABLES) {
           const columns = manifest.tables[table.name].columns.map((c) => c.split(' ')[0]!);
-          const counts = await rewriteCaptured(sequelize, label, table, columns, t);
+          const rebuild =
+            table.name === 'users' &&
+            (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
+          const counts = rebuild
+            ? await rebuildCaptured(sequelize, label, table, columns, t)
+            : await rewriteCaptured(sequelize, label, table, columns, t);
           report.rewritten[table.name] = counts.rewritten;
           report.keptNewer[table.name] = counts.newer;
           const want = manifest.tables[table.name];
@@ -269,6 +282,9 @@ export function createSnapshotService(sequelize: Sequelize) {
         );
         return report;
       });
+      // users was swapped for its rebuilt copy: the keys pointing at it come back NOT VALID.
+      await validateForeignKeys(sequelize, 'users', () => undefined);
+      return report;
     },
 
     async drop(label: string): Promise<void> {
@@ -329,6 +345,61 @@ async function capturePasswordChanges(
       });
   }
   return changes;
+}
+
+/**
+ * `users` is restored by building it anew — the captured rows, then the accounts created since —
+ * and swapping the copy in (src/consolidation/table-swap.ts): writing every row into a fresh
+ * table and building each index once costs about a bare INSERT … SELECT, where updating a
+ * damaged table in place gives every index a new entry per row, two to three times that. Every
+ * captured row counts as rewritten. Tables with keys to other tables (fu_users, tokens) cannot be
+ * swapped this way (LIKE does not copy foreign keys) and are rewritten in place.
+ */
+async function rebuildCaptured(
+  sequelize: Sequelize,
+  label: string,
+  table: (typeof SNAPSHOT_TABLES)[number],
+  columns: string[],
+  t: Transaction,
+): Promise<{ rewritten: number; newer: number }> {
+  const snapshot = snapshotRelation(label, table.name);
+  const copy = `${table.name}__restore`;
+  const list = columns.join(', ');
+  await createCopyTable(sequelize, t, table.name, copy);
+  await sequelize.query(`INSERT INTO ${copy} (${list}) SELECT ${list} FROM ${snapshot}`, {
+    transaction: t,
+  });
+  const [newer] = await sequelize.query<{ n: string }>(
+    `WITH w AS (INSERT INTO ${copy} (${list})
+                SELECT ${columns.map((c) => `l.${c}`).join(', ')} FROM ${table.name} l
+                 WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} s WHERE s.${table.key} = l.${table.key})
+                RETURNING 1)
+     SELECT count(*) AS n FROM w`,
+    { type: QueryTypes.SELECT, transaction: t },
+  );
+  await buildIndexesLike(sequelize, {
+    source: table.name,
+    target: copy,
+    drop: [],
+    add: [],
+    log: () => undefined,
+    transaction: t,
+  });
+  const locked = [table.name, copy, ...(await swapLockSet(sequelize, t, table.name))];
+  await sequelize.query(
+    `LOCK TABLE ${locked.filter((n, i) => locked.indexOf(n) === i).join(', ')} IN ACCESS EXCLUSIVE MODE`,
+    { transaction: t },
+  );
+  await replaceTable(sequelize, t, {
+    table: table.name,
+    replacement: copy,
+    keepTrigger: () => true,
+  });
+  const [rows] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${snapshot}`, {
+    type: QueryTypes.SELECT,
+    transaction: t,
+  });
+  return { rewritten: Number(rows?.n ?? 0), newer: Number(newer?.n ?? 0) };
 }
 
 async function rewriteCaptured(

@@ -63,8 +63,26 @@ describe('snapshot seeder and dedupe', () => {
     );
     await db.sequelize.query(`DELETE FROM fu_access_tokens`);
 
+    const contacts = await db.sequelize.query(`SELECT * FROM contacts ORDER BY id`, {
+      type: QueryTypes.SELECT,
+    });
     const report = await snapshots.restore('before-damage');
     expect(report.keptNewer.users).to.equal(1);
+    // users is rebuilt and swapped in: what points at it is intact and checked again.
+    expect(
+      await db.sequelize.query(`SELECT * FROM contacts ORDER BY id`, { type: QueryTypes.SELECT }),
+    ).to.deep.equal(contacts);
+    const keys = await db.sequelize.query<{ name: string; validated: boolean }>(
+      `SELECT conname AS name, convalidated AS validated FROM pg_constraint
+        WHERE confrelid = 'users'::regclass ORDER BY 1`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(keys.map((k) => k.name)).to.deep.equal([
+      'contacts_owner_id_fkey',
+      'fu_facade_sessions_legacy_user_id_fkey',
+      'fu_users_legacy_user_id_fkey',
+    ]);
+    expect(keys.every((k) => k.validated)).to.equal(true);
     expect(report.passwordChangesReapplied).to.equal(1);
     expect((await request(app).post('/auth/login').send(later)).status).to.equal(200);
     expect(
