@@ -11,6 +11,7 @@ COPY src ./src
 COPY proxy ./proxy
 COPY migrations ./migrations
 COPY seeders ./seeders
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
