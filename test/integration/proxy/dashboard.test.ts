@@ -115,7 +115,7 @@ describe('proxy dashboard (admin port)', () => {
   it('when a cookie-authenticated change lacks the dashboard header or comes from another origin, then it is refused with 403 and nothing changes', async () => {
     const before = deps.policyStore.current().version;
     for (const headers of [
-      { origin },
+      { origin } as Record<string, string>,
       { origin: 'http://evil.test', 'x-authshift-dashboard': '1' },
       { 'x-authshift-dashboard': '1' },
     ]) {

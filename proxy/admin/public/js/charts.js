@@ -22,15 +22,20 @@ const CHARTS = [
     unit: '%',
     scale: (v) => (v === null ? null : v * 100),
     limit: true,
+    sparse: true,
   },
-  { id: '#chart-latency', field: 'p95_ms', unit: 'ms', scale: (v) => v },
+  { id: '#chart-latency', field: 'p95_ms', unit: 'ms', scale: (v) => v, sparse: true },
 ];
+
+// Rates and percentiles exist only for buckets with traffic: points make a lone bucket visible.
+const SPARSE_POINTS = { show: true, size: 6 };
 
 function options(chart, width) {
   const series = [
     {},
     ...ARMS.map((arm) => ({
       ...STYLE[arm],
+      ...(chart.sparse ? { points: SPARSE_POINTS } : {}),
       value: (_u, v) => (v === null || v === undefined ? '—' : `${v} ${chart.unit}`),
     })),
   ];
