@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { scratchDatabase } from '../helpers/database.js';
+import { composeFile, kubernetesManifests, nodeEntries } from '../helpers/manifests.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,7 @@ describe('build and Dockerfile', function () {
       ['-p', 'tsconfig.build.json', '--outDir', outDir],
       { cwd: ROOT },
     );
+    await run(process.execPath, [path.join(ROOT, 'scripts/copy-dashboard-files.mjs'), outDir]);
   });
   after(() => rm(outDir, { recursive: true, force: true }));
 
@@ -47,6 +49,28 @@ describe('build and Dockerfile', function () {
     expect(runs).to.include.members(['dist/src/cli/migrate.js', 'dist/src/main.js']);
     for (const file of runs)
       expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
+  });
+
+  it('when built, then every `node dist/…js` the Kubernetes manifests and docker-compose run exists', () => {
+    const commands = [
+      ...JSON.stringify(kubernetesManifests()).matchAll(/"command":(\[[^\]]*\])/g),
+    ].map((m) => JSON.parse(m[1]!) as string[]);
+    const runs = [
+      ...commands.flatMap(nodeEntries),
+      ...Object.values(composeFile().services).flatMap((s) => nodeEntries(s.command)),
+    ];
+    expect(runs).to.include.members([
+      'dist/src/main.js',
+      'dist/proxy/main.js',
+      'dist/src/cli/migrate.js',
+    ]);
+    for (const file of runs)
+      expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
+  });
+
+  it('when built, then the dashboard’s page and scripts sit next to the compiled admin server', () => {
+    for (const file of ['index.html', 'login.html', 'dashboard.css', 'js/main.js'])
+      expect(existsSync(path.join(outDir, 'proxy/admin/public', file)), file).to.equal(true);
   });
 
   it('when the compiled migrate CLI runs, then it applies the compiled migrations under the same names', async () => {
