@@ -42,12 +42,17 @@ export function createDashboardRoutes(deps: DashboardRouteDeps) {
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isSameOrigin(req)) throw new ProxyError('CROSS_SITE_REQUEST');
     const read = await readLimitedBody(req, 4096);
-    if (!read.ok) throw new ProxyError(read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY');
+    if (!read.ok)
+      throw new ProxyError(read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY');
     const typed = new URLSearchParams(read.body.toString('utf8')).get('token') ?? '';
     // SECURITY: the same constant-time comparison as the bearer token.
     if (!constantTimeEqual(typed.trim(), deps.token))
       return assets.sendPage(res, 401, PAGES.login, LOGIN_FAILED);
-    const value = issueDashboardSession(deps.token, deps.clock.now().getTime(), deps.sessionSeconds);
+    const value = issueDashboardSession(
+      deps.token,
+      deps.clock.now().getTime(),
+      deps.sessionSeconds,
+    );
     redirect(res, '/dashboard/', { 'set-cookie': sessionCookie(value, deps.sessionSeconds) });
   }
 

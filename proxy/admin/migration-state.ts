@@ -110,7 +110,11 @@ export function createMigrationState(pool: pg.Pool) {
       const setting = store.rows[0];
       return {
         user_store: setting
-          ? { value: setting.value, updated_at: iso(setting.updated_at), updated_by: setting.updated_by }
+          ? {
+              value: setting.value,
+              updated_at: iso(setting.updated_at),
+              updated_by: setting.updated_by,
+            }
           : null,
         ...counted,
         last_run: run.rows[0] ? runToJson(run.rows[0]) : null,

@@ -114,10 +114,9 @@ export function createArmTimeSeries(
         window_seconds: count * bucketSeconds,
         now: now.toISOString(),
         t: starts,
-        arms: Object.fromEntries(ARMS.map((arm) => [arm, armJson(arm, starts, now.getTime())])) as Record<
-          Arm,
-          ArmSeriesJson
-        >,
+        arms: Object.fromEntries(
+          ARMS.map((arm) => [arm, armJson(arm, starts, now.getTime())]),
+        ) as Record<Arm, ArmSeriesJson>,
       };
     },
   };
