@@ -10,7 +10,7 @@ export default tseslint.config(
       '.data',
       'coverage',
       'test-artifacts',
-      '.tmp',
+      '.tmp', '.build-*',
       'proxy/admin/public/vendor',
     ],
   },

@@ -1,17 +1,25 @@
 /**
- * The dashboard's files: our own plain ES modules and CSS from proxy/admin/public/ (copied next to
- * the compiled module by `npm run build`), and the charting library (uPlot) straight from
+ * The dashboard's files: our own plain ES modules and CSS from proxy/admin/public/ (read from the
+ * source tree, also by the compiled server: no build step touches them), and the charting library (uPlot) straight from
  * node_modules, so nothing is fetched from a CDN and no front-end build step exists.
  * SECURITY: only names in the fixed table below are served (no path from the request ever reaches
  * the file system), each with its content type and `nosniff`; HTML pages carry a strict
  * Content-Security-Policy (scripts and styles from this origin only, no framing).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+/**
+ * `public/` beside this module when run from source; from `dist/proxy/admin/` the same folder of
+ * the source tree (the image copies it), so `npm run build` stays plain `tsc`.
+ */
+const PUBLIC_DIR =
+  [new URL('./public/', import.meta.url), new URL('../../../proxy/admin/public/', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./public/', import.meta.url));
 const require = createRequire(import.meta.url);
 
 const TYPES: Record<string, string> = {

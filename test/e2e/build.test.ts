@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { scratchDatabase } from '../helpers/database.js';
@@ -22,15 +22,14 @@ describe('build and Dockerfile', function () {
   let outDir: string;
 
   before(async () => {
-    // Inside the project, so the compiled files resolve node_modules as they do in the image.
-    await mkdir(path.join(ROOT, '.tmp'), { recursive: true });
-    outDir = await mkdtemp(path.join(ROOT, '.tmp', 'build-'));
+    // A sibling of dist/ inside the project, so the compiled files resolve node_modules and the
+    // source tree exactly as they do from dist/ in the image.
+    outDir = await mkdtemp(path.join(ROOT, '.build-'));
     await run(
       path.join(ROOT, 'node_modules/.bin/tsc'),
       ['-p', 'tsconfig.build.json', '--outDir', outDir],
       { cwd: ROOT },
     );
-    await run(process.execPath, [path.join(ROOT, 'scripts/copy-dashboard-files.mjs'), outDir]);
   });
   after(() => rm(outDir, { recursive: true, force: true }));
 
@@ -68,9 +67,16 @@ describe('build and Dockerfile', function () {
       expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
   });
 
-  it('when built, then the dashboard’s page and scripts sit next to the compiled admin server', () => {
-    for (const file of ['index.html', 'login.html', 'dashboard.css', 'js/main.js'])
-      expect(existsSync(path.join(outDir, 'proxy/admin/public', file)), file).to.equal(true);
+  it('when built, then the compiled admin server finds every dashboard file, and the image ships them', async () => {
+    const compiled = (await import(
+      pathToFileURL(path.join(outDir, 'proxy/admin/static-files.js')).href
+    )) as {
+      DASHBOARD_FILES: Record<string, string>;
+    };
+    const files = Object.values(compiled.DASHBOARD_FILES);
+    expect(files.length).to.be.greaterThan(5);
+    for (const file of files) expect(existsSync(file), file).to.equal(true);
+    expect(dockerfile).to.match(/^COPY proxy\/admin\/public \.\/proxy\/admin\/public$/m);
   });
 
   it('when the compiled migrate CLI runs, then it applies the compiled migrations under the same names', async () => {
