@@ -19,6 +19,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The dashboard's page files are served from the source tree (plain ES modules, no build step).
+COPY proxy/admin/public ./proxy/admin/public
 # SECURITY: run as the unprivileged user the Node image provides, never as root.
 USER node
 EXPOSE 3000

@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage',
       'test-artifacts',
       '.tmp',
+      '.build-*',
       'proxy/admin/public/vendor',
     ],
   },

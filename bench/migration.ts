@@ -64,18 +64,34 @@ export async function run(): Promise<BenchResult[]> {
     console.log(`seeded ${n} legacy users in ${seedTook.toFixed(1)}s`);
 
     const insertAnchor = await bareInsert(sequelize, 'users');
+    // The breakdown: every phase line the steps print (with its duration), and each step's total.
+    const breakdown: string[] = [];
+    let stepStarted = 0;
     const consolidator = createConsolidator({
       sequelize,
       databaseUrl: database.url,
       logger,
       params: { batchSize: process.env.CUTOVER_BATCH_SIZE ?? '20000' },
+      onEvent: (e) => {
+        if (e.event === 'migrating') stepStarted = Date.now();
+        if (e.event === 'migrated')
+          breakdown.push(`${String(e.name)}: ${Date.now() - stepStarted} ms`);
+        if (e.event === 'note' && !/: \d+\/\d+$/.test(String(e.name)))
+          breakdown.push(`  ${String(e.name)}`);
+      },
     });
     let problems: string[] = [];
+    let verification = 0;
     const consolidation = await seconds(async () => {
       await consolidator.up();
-      problems = (await verifyConsolidation(sequelize, 'cutover')).problems;
+      verification = await seconds(async () => {
+        problems = (await verifyConsolidation(sequelize, 'cutover')).problems;
+      });
     });
     if (problems.length > 0) throw new Error(`verification failed: ${problems.join('; ')}`);
+    console.log('consolidation breakdown:');
+    for (const line of breakdown) console.log(`  ${line}`);
+    console.log(`  verify (npm run cutover's verify step): ${(verification * 1000).toFixed(0)} ms`);
 
     const ctasAnchor = await seconds(async () => {
       for (const table of ['users', 'fu_users', 'fu_access_tokens'])

@@ -58,6 +58,12 @@ export const proxyEnvSchema = z.object({
   PROXY_GUARD_WINDOW_SECONDS: positiveInt(60),
   PROXY_GUARD_MIN_REQUESTS: positiveInt(50),
   PROXY_GUARD_ERROR_RATE: fraction(0.2),
+  PROXY_DASHBOARD_PERCENT_STEP: z.coerce
+    .number({ error: 'must be a number from 0.01 to 100' })
+    .min(0.01, 'must be from 0.01 to 100')
+    .max(100, 'must be from 0.01 to 100')
+    .default(10),
+  PROXY_DASHBOARD_SESSION_SECONDS: positiveInt(8 * 3600),
 });
 
 export type ProxyEnv = z.output<typeof proxyEnvSchema>;
@@ -80,6 +86,8 @@ export interface ProxyConfig {
   retryOnLegacy: boolean;
   policyRefreshMs: number;
   guard: { enabled: boolean; windowSeconds: number; minRequests: number; errorRate: number };
+  /** A percentage change larger than `percentConfirmStep` points asks the operator to confirm. */
+  dashboard: { percentConfirmStep: number; sessionSeconds: number };
 }
 
 /** SECURITY: production never runs on secrets from this repository nor on the embedded database. */
@@ -122,6 +130,10 @@ function toProxyConfig(e: ProxyEnv): ProxyConfig {
       windowSeconds: e.PROXY_GUARD_WINDOW_SECONDS,
       minRequests: e.PROXY_GUARD_MIN_REQUESTS,
       errorRate: e.PROXY_GUARD_ERROR_RATE,
+    },
+    dashboard: {
+      percentConfirmStep: e.PROXY_DASHBOARD_PERCENT_STEP,
+      sessionSeconds: e.PROXY_DASHBOARD_SESSION_SECONDS,
     },
   };
 }

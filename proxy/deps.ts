@@ -1,16 +1,20 @@
 /**
  * buildProxyDeps(config): the proxy's one composition root. It creates the database pool, the
- * policy repository and store, the metrics registry, the guard, the clock and the logger; it
- * connects to nothing until `policyStore.start()` is called by the entry point.
+ * policy repository and store, the metrics registry, the guard, the dashboard's time series, the
+ * migration-state reader, the clock and the logger; it connects to nothing until
+ * `policyStore.start()` is called by the entry point.
  */
+import os from 'node:os';
 import pg from 'pg';
 import { systemClock, type Clock } from '../src/lib/clock.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
+import { createMigrationState, type MigrationState } from './admin/migration-state.js';
 import type { ProxyConfig } from './config.js';
 import { createPolicyRepository, type PolicyRepository } from './control/policy-repository.js';
 import { createGuard, type Guard } from './guard/guard.js';
 import { createProxyMetrics, type ProxyMetrics } from './metrics.js';
 import { createPolicyStore, type PolicyStore } from './policy/policy-store.js';
+import { createArmTimeSeries, type ArmTimeSeries } from './timeseries/arm-time-series.js';
 
 export interface ProxyDeps {
   config: ProxyConfig;
@@ -21,6 +25,10 @@ export interface ProxyDeps {
   policyStore: PolicyStore;
   metrics: ProxyMetrics;
   guard: Guard;
+  series: ArmTimeSeries;
+  migrationState: MigrationState;
+  /** host:pid of this process: the dashboard's charts are per instance and say which. */
+  instance: string;
   close(): Promise<void>;
 }
 
@@ -78,6 +86,9 @@ export function buildProxyDeps(
     policyStore,
     metrics,
     guard,
+    series: createArmTimeSeries(clock),
+    migrationState: createMigrationState(pool),
+    instance: `${os.hostname()}:${process.pid}`,
     async close() {
       await guard.settled();
       await policyStore.stop();

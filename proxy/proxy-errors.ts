@@ -15,6 +15,10 @@ export const PROXY_ERRORS = {
   BAD_REQUEST_BODY: { status: 400, message: 'the request body could not be read' },
   BAD_REQUEST_TARGET: { status: 400, message: 'the request target is not a valid URL' },
   ADMIN_UNAUTHORIZED: { status: 401, message: 'a valid admin bearer token is required' },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    message: 'a dashboard change must come from the dashboard page itself',
+  },
   NOT_FOUND: { status: 404, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this route' },
   INVALID_REQUEST: { status: 400, message: 'the request is not valid' },

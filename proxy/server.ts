@@ -29,6 +29,7 @@ export function createProxyServer(deps: ProxyDeps): ProxyServer {
     clock: deps.clock,
     metrics: deps.metrics,
     guard: deps.guard,
+    series: deps.series,
     policy: () => deps.policyStore.current(),
     contexts,
     proxies,

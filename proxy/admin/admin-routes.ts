@@ -5,28 +5,47 @@
  *   GET  /api/policy/history?limit&offset  → { entries, total, limit, offset } (newest first)
  *   GET  /api/guard                        → guard window, thresholds and last trip
  *   POST /api/explain                      { email } → { arm, reason, bucket, threshold, policy_version }
- * Changes go through the same repository call as `npm run rollout`.
+ *   GET  /api/timeseries                   → this instance's per-arm series (the dashboard's charts)
+ *   GET  /api/migration                    → user_store, account counts, last cutover/rollback, snapshots
+ *   GET  /api/dashboard/settings           → what the dashboard page needs to know about this proxy
+ * Changes go through the same repository call as `npm run rollout`; a change made from the
+ * dashboard is audited with the actor `dashboard` (or `dashboard:<name>` when the operator gave one).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { policyChangeSchema } from '../control/policy-change.js';
 import type { AuditEntry, PolicyRepository } from '../control/policy-repository.js';
-import type { Guard } from '../guard/guard.js';
+import type { Guard, GuardSettings } from '../guard/guard.js';
+import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
 import { decideForEmail } from '../policy/decide.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import { percentThreshold, policyToJson, type RolloutPolicy } from '../policy/rollout-policy.js';
 import { ProxyError } from '../proxy-errors.js';
+import type { AdminPrincipal } from './admin-auth.js';
 import { readJson, sendJson } from './json-io.js';
+import type { MigrationState } from './migration-state.js';
 
 export interface AdminRouteDeps {
   repository: PolicyRepository;
   policyStore: PolicyStore;
   guard: Guard;
+  series: ArmTimeSeries;
+  migrationState: MigrationState;
+  /** Which proxy process answers (host:pid): the time series are per instance. */
+  instance: string;
+  config: { guard: GuardSettings; dashboard: { percentConfirmStep: number } };
 }
+
+export type AdminRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  principal: AdminPrincipal,
+) => Promise<void>;
 
 const changeRequest = z.object({
   reason: z.string().trim().min(1, 'a reason is required').max(500),
-  actor: z.string().trim().min(1).max(200).default('admin-api'),
+  actor: z.string().trim().min(1).max(200).optional(),
   expected_version: z.number().int().positive().optional(),
 });
 const explainRequest = z.object({ email: z.string().min(1) });
@@ -62,22 +81,25 @@ async function dbCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Dashboard changes are always attributed to the dashboard; the operator may add a name. */
+function actorOf(principal: AdminPrincipal, given: string | undefined): string {
+  if (principal === 'dashboard') return given ? `dashboard:${given}` : 'dashboard';
+  return given ?? 'admin-api';
+}
+
 export function createAdminRoutes(deps: AdminRouteDeps) {
-  const routes: Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>
-  > = {
+  const routes: Record<string, AdminRoute> = {
     'GET /api/policy': async (_req, res) => {
       const policy = await dbCall(() => deps.repository.read());
       sendJson(res, 200, { policy: policyToJson(policy) });
     },
-    'POST /api/policy/changes': async (req, res) => {
+    'POST /api/policy/changes': async (req, res, _url, principal) => {
       const body = await readJson(req);
       const change = parse(policyChangeSchema, body);
       const meta = parse(changeRequest, body);
       const result = await dbCall(() =>
         deps.repository.change(change, {
-          actor: meta.actor,
+          actor: actorOf(principal, meta.actor),
           reason: meta.reason,
           ...(meta.expected_version ? { expectedVersion: meta.expected_version } : {}),
         }),
@@ -105,6 +127,28 @@ export function createAdminRoutes(deps: AdminRouteDeps) {
         bucket: decision.bucket ?? null,
         threshold: percentThreshold(policy.percent),
         policy_version: policy.version,
+      });
+    },
+    'GET /api/timeseries': async (_req, res) => {
+      const { guard } = deps.config;
+      sendJson(res, 200, {
+        instance: deps.instance,
+        ...deps.series.toJson(),
+        guard: {
+          enabled: guard.enabled,
+          error_rate_limit: guard.errorRate,
+          min_requests: guard.minRequests,
+          window_seconds: guard.windowSeconds,
+        },
+      });
+    },
+    'GET /api/migration': async (_req, res) => {
+      sendJson(res, 200, await dbCall(() => deps.migrationState.read()));
+    },
+    'GET /api/dashboard/settings': async (_req, res) => {
+      sendJson(res, 200, {
+        instance: deps.instance,
+        percent_confirm_step: deps.config.dashboard.percentConfirmStep,
       });
     },
   };

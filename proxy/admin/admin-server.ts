@@ -1,18 +1,30 @@
 /**
- * The admin port (PROXY_ADMIN_PORT, loopback by default): `/healthz` and `/readyz` open, and,
- * behind the bearer token, `/metrics` (Prometheus) and the policy API of admin-routes.ts.
- * Errors use the proxy's JSON error registry.
+ * The admin port (PROXY_ADMIN_PORT, loopback by default): `/healthz` and `/readyz` open; the
+ * dashboard's pages (dashboard-routes.ts); and, behind the bearer token or a dashboard session,
+ * `/metrics` (Prometheus) and the JSON API of admin-routes.ts. Errors use the proxy's JSON error
+ * registry.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../src/lib/logger.js';
 import type { ProxyDeps } from '../deps.js';
 import { ProxyError, sendError } from '../proxy-errors.js';
-import { hasAdminToken } from './admin-auth.js';
+import { adminPrincipal } from './admin-auth.js';
 import { createAdminRoutes } from './admin-routes.js';
+import { createDashboardRoutes } from './dashboard-routes.js';
 import { sendJson } from './json-io.js';
+import { isDashboardCall } from './same-origin.js';
+import { createAssetServer } from './static-files.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 export function createAdminServer(deps: ProxyDeps): Server {
   const routes = createAdminRoutes(deps);
+  const dashboard = createDashboardRoutes({
+    token: deps.config.admin.token,
+    sessionSeconds: deps.config.dashboard.sessionSeconds,
+    clock: deps.clock,
+    assets: createAssetServer(),
+  });
   const open: Record<string, (res: ServerResponse) => Promise<void>> = {
     'GET /healthz': async (res) => sendJson(res, 200, { status: 'ok' }),
     'GET /readyz': async (res) => {
@@ -33,10 +45,16 @@ export function createAdminServer(deps: ProxyDeps): Server {
     const key = `${req.method} ${url.pathname.replace(/\/$/, '') || '/'}`;
     const openRoute = open[key];
     if (openRoute) return openRoute(res);
-    if (!hasAdminToken(req, deps.config.admin.token)) {
+    if (await dashboard(req, res, url)) return;
+    const principal = adminPrincipal(req, deps.config.admin.token, deps.clock.now().getTime());
+    if (!principal) {
       res.setHeader('www-authenticate', 'Bearer');
       throw new ProxyError('ADMIN_UNAUTHORIZED');
     }
+    // SECURITY: a cookie rides along on any request the browser makes, so cookie-authenticated
+    // changes must prove they come from the dashboard page itself (same-origin.ts).
+    if (principal === 'dashboard' && !SAFE_METHODS.has(req.method ?? '') && !isDashboardCall(req))
+      throw new ProxyError('CROSS_SITE_REQUEST');
     if (key === 'GET /metrics') {
       const text = await deps.metrics.registry.metrics();
       res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
@@ -44,7 +62,7 @@ export function createAdminServer(deps: ProxyDeps): Server {
       return;
     }
     const route = routes[key];
-    if (route) return route(req, res, url);
+    if (route) return route(req, res, url, principal);
     const known = [...Object.keys(routes), ...Object.keys(open), 'GET /metrics'].some((k) =>
       k.endsWith(` ${url.pathname}`),
     );

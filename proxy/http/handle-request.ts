@@ -11,6 +11,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
 import { createDecisionRecorder, createRequestRecorder, type ProxyMetrics } from '../metrics.js';
+import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
 import { emailFromBody } from '../policy/body-email.js';
 import { sessionEngine } from '../policy/credentials.js';
 import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
@@ -39,6 +40,8 @@ export interface HandlerDeps {
   clock: Clock;
   metrics: ProxyMetrics;
   guard: Guard;
+  /** The dashboard's per-instance charts. */
+  series: ArmTimeSeries;
   policy(): RolloutPolicy;
   contexts: ContextMap;
   proxies: UpstreamProxies;
@@ -109,7 +112,10 @@ export function createRequestHandler(deps: HandlerDeps) {
     const status = res.writableFinished ? String(res.statusCode) : 'aborted';
     const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
     recordRequest(ctx.arm, ctx.route.label, status, seconds);
-    if (res.writableFinished) deps.guard.record(ctx.arm, res.statusCode);
+    if (res.writableFinished) {
+      deps.guard.record(ctx.arm, res.statusCode);
+      deps.series.record(ctx.arm, res.statusCode, seconds);
+    }
     if (!deps.logger.isLevelEnabled('info')) return;
     deps.logger.info(
       {

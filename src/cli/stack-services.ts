@@ -31,6 +31,7 @@ export function stackServices(
       banner: [
         `proxy      http://localhost:${proxyPort}  (clients talk to this: /auth split by the rollout policy)`,
         `admin      http://127.0.0.1:${adminPort}  (/api/policy, /metrics, /healthz; Bearer PROXY_ADMIN_TOKEN)`,
+        `dashboard  http://127.0.0.1:${adminPort}/dashboard/  (log in with PROXY_ADMIN_TOKEN)`,
         `rollout    npm run rollout -- status | set --percent N | kill | …`,
       ],
     },

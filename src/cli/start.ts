@@ -4,6 +4,7 @@
  * the proxy as child processes → a banner. Ctrl-C or SIGTERM stops the children, then PostgreSQL.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '../config/load-config.js';
@@ -45,7 +46,12 @@ runCli(async () => {
     return { ...service, child };
   });
 
-  printBanner(children.map((c) => c.banner).flat(), database.embedded);
+  printBanner(
+    children.map((c) => c.banner).flat(),
+    database.embedded
+      ? `embedded PostgreSQL on :${config.database.embedded.port} (data in ${path.join(config.database.embedded.dataDir, 'postgres')})`
+      : 'DATABASE_URL',
+  );
 
   let stopping = false;
   const stopAll = async () => {
@@ -83,7 +89,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printBanner(lines: string[], embedded: boolean): void {
+function printBanner(lines: string[], database: string): void {
   const accounts = DEMO_ACCOUNTS.map(
     (a) => `    ${a.email.padEnd(20)} ${a.role.padEnd(6)} password: ${DEMO_PASSWORD}`,
   );
@@ -92,7 +98,7 @@ function printBanner(lines: string[], embedded: boolean): void {
       '',
       '  authshift is running',
       ...lines.map((l) => `    ${l}`),
-      `    database   ${embedded ? 'embedded PostgreSQL (data in .data/postgres)' : 'DATABASE_URL'}`,
+      `    database   ${database}`,
       '  demo accounts (legacy bcrypt hashes):',
       ...accounts,
       '  Ctrl-C stops everything.',

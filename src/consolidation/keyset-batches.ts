@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /**
  * A data step split into keyset batches (`WHERE key > :after ORDER BY key LIMIT :limit`), each
@@ -45,7 +45,8 @@ export async function runKeysetBatches(
   const [count] = await sequelize.query<{ n: string }>(job.countSql, { type: QueryTypes.SELECT });
   let after = saved ? Number(saved.last_key) : 0;
   let done = saved ? Number(saved.done) : 0;
-  // Rows may arrive while the step runs: total is a floor, never below what is already done.
+  // Rows may arrive while the step runs (and countSql may be an estimate): total is never
+  // below what is already done.
   let total = Math.max(Number(count?.n ?? 0), done);
   if (saved?.finished) return { job: job.job, done, total: done };
   report({ job: job.job, done, total });
@@ -70,7 +71,7 @@ export async function runKeysetBatches(
             job: job.job,
             after,
             done,
-            total: Math.max(total, done),
+            total: n === 0 ? done : Math.max(total, done),
             finished: n === 0,
           },
           transaction,
@@ -78,7 +79,8 @@ export async function runKeysetBatches(
       );
       return n;
     });
-    total = Math.max(total, done);
+    // Every key has been visited once the last batch comes back empty: done is the total.
+    total = scanned === 0 ? done : Math.max(total, done);
     if (scanned === 0 || Date.now() - lastReport >= 1000) {
       report({ job: job.job, done, total });
       lastReport = Date.now();
@@ -88,9 +90,14 @@ export async function runKeysetBatches(
 }
 
 /** Forgets a step's progress, so running it again (after its `down`) starts from the beginning. */
-export async function resetKeysetJob(sequelize: Sequelize, job: string): Promise<void> {
+export async function resetKeysetJob(
+  sequelize: Sequelize,
+  job: string,
+  transaction?: Transaction,
+): Promise<void> {
   await sequelize.query('DELETE FROM consolidation_progress WHERE job = :job', {
     replacements: { job },
+    transaction,
   });
 }
 

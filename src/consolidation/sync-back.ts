@@ -56,12 +56,14 @@ export async function syncBackToFuUsers(
     {
       job: 'sync-back-fu-users',
       countSql: 'SELECT count(*) AS n FROM users',
-      batchSql: `WITH b AS (SELECT id FROM users WHERE id > :after ORDER BY id LIMIT :limit),
+      // The batch is the range scan on users' primary key itself; joining users to a list of
+      // keys instead lets the planner scan the whole table for every batch.
+      batchSql: `WITH u AS (SELECT * FROM users WHERE id > :after ORDER BY id LIMIT :limit),
         w AS (INSERT INTO fu_users (${FU_COLUMNS})
-              SELECT ${FU_ROW_FROM_USERS} FROM users u JOIN b ON b.id = u.id WHERE u.fu_linked
+              SELECT ${FU_ROW_FROM_USERS} FROM u WHERE u.fu_linked
               ${FU_UPSERT_TAIL}
               RETURNING 1)
-        SELECT (SELECT max(id) FROM b) AS last_key, (SELECT count(*) FROM b) AS scanned,
+        SELECT (SELECT max(id) FROM u) AS last_key, (SELECT count(*) FROM u) AS scanned,
                (SELECT count(*) FROM w) AS written`,
       batchSize,
       setup: [SYNC_GUARD],

@@ -22,6 +22,10 @@ export async function withAdvisoryLock<T>(
     connectionString: databaseUrl,
     application_name: 'authshift-lock',
   });
+  // The lock's connection sits idle while `work` runs; when the server goes away (a restart), pg
+  // reports it as an 'error' event, which would otherwise crash the process before `work` can
+  // fail on its own connections and be reported as an interruption. The lock is gone with it.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     if (options.wait === false) {

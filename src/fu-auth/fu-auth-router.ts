@@ -8,7 +8,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { createErrorHandler } from '../lib/http/error-handler.js';
+import { createErrorHandler } from '../http/error-handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { FuAuthDeps } from './fu-auth-deps.js';
 import { createDocsRouter } from './openapi/docs-router.js';

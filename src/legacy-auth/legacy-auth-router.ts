@@ -5,7 +5,7 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { parseInput } from '../lib/http/validate.js';
+import { parseInput } from '../http/validate.js';
 import { toLegacyPublicUser, type LegacyUserRecord } from '../users/legacy-user.js';
 import type { LegacyAuthService } from './legacy-auth-service.js';
 import type { createPassport } from './passport.js';

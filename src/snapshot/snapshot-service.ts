@@ -9,7 +9,16 @@
  */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { SYNC_GUARD } from '../consolidation/sync-back.js';
+import { unsupportedFeatures } from '../consolidation/table-catalog.js';
 import {
+  buildIndexesLike,
+  createCopyTable,
+  replaceTable,
+  swapLockSet,
+  validateForeignKeys,
+} from '../consolidation/table-swap.js';
+import {
+  CHECKSUM_METHOD,
   columnsOf,
   pinTextForm,
   SNAPSHOT_SCHEMA,
@@ -17,12 +26,15 @@ import {
   snapshotRelation,
   tableFigures,
   validLabel,
+  type ChecksumMethod,
   type SnapshotTableName,
   type TableFigures,
 } from './snapshot-sql.js';
 
 export interface ManifestTable extends TableFigures {
   columns: string[];
+  /** Absent in manifests written before row hashes: those are `row-text`. */
+  method?: ChecksumMethod;
 }
 
 export interface Manifest {
@@ -34,7 +46,7 @@ export interface Manifest {
 
 export interface RestoreReport {
   label: string;
-  /** Captured rows written back because they differed or were gone. */
+  /** Captured rows written back because they differed or were gone (users: all, it is rebuilt). */
   rewritten: Record<SnapshotTableName, number>;
   /** Accounts created after the snapshot, kept as they are. */
   keptNewer: Record<SnapshotTableName, number>;
@@ -95,11 +107,51 @@ export function createSnapshotService(sequelize: Sequelize) {
     };
   }
 
+  async function checksums(
+    columns: Record<SnapshotTableName, string[]>,
+    t: Transaction,
+  ): Promise<Record<SnapshotTableName, TableFigures>> {
+    const out = {} as Record<SnapshotTableName, TableFigures>;
+    for (const { name } of SNAPSHOT_TABLES)
+      out[name] = await tableFigures(sequelize, name, t, {
+        method: CHECKSUM_METHOD,
+        columns: columns[name],
+      });
+    return out;
+  }
+
+  /**
+   * Runs `work` on a second connection that sees exactly what `t` sees (an exported snapshot), so
+   * the checksums are computed while `t` copies: a snapshot costs about its copy, not copy plus
+   * a second full read. With a one-connection pool it runs in `t`, after the copy.
+   */
+  async function alongside<T>(t: Transaction, work: (t: Transaction) => Promise<T>): Promise<T> {
+    if ((sequelize.config.pool?.max ?? 1) < 2) return work(t);
+    const [exported] = await sequelize.query<{ id: string }>('SELECT pg_export_snapshot() AS id', {
+      type: QueryTypes.SELECT,
+      transaction: t,
+    });
+    return sequelize.transaction(
+      { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true },
+      async (reader) => {
+        await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, {
+          transaction: reader,
+        });
+        return work(reader);
+      },
+    );
+  }
+
   async function verifyCopies(manifest: Manifest, t: Transaction): Promise<string[]> {
     const problems: string[] = [];
     for (const { name } of SNAPSHOT_TABLES) {
-      const figures = await tableFigures(sequelize, snapshotRelation(manifest.label, name), t);
       const want = manifest.tables[name];
+      const figures = await tableFigures(
+        sequelize,
+        snapshotRelation(manifest.label, name),
+        t,
+        hashingOf(want),
+      );
       if (figures.rows !== want.rows || figures.checksum !== want.checksum)
         problems.push(
           `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
@@ -121,17 +173,21 @@ export function createSnapshotService(sequelize: Sequelize) {
           { replacements: { label }, type: QueryTypes.SELECT, transaction: t },
         );
         if (exists) throw new SnapshotError('SNAPSHOT_EXISTS', `snapshot ${label} already exists`);
+        const columns = {} as Record<SnapshotTableName, string[]>;
+        for (const { name } of SNAPSHOT_TABLES)
+          columns[name] = await columnsOf(sequelize, 'public', name, t);
+        const copy = async () => {
+          for (const { name } of SNAPSHOT_TABLES)
+            await sequelize.query(
+              `CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`,
+              { transaction: t },
+            );
+        };
+        const figures = (transaction: Transaction) => checksums(columns, transaction);
+        const [, sums] = await Promise.all([copy(), alongside(t, figures)]);
         const tables = {} as Manifest['tables'];
-        for (const { name } of SNAPSHOT_TABLES) {
-          const relation = snapshotRelation(label, name);
-          await sequelize.query(`CREATE TABLE ${relation} AS SELECT * FROM ${name}`, {
-            transaction: t,
-          });
-          tables[name] = {
-            ...(await tableFigures(sequelize, relation, t)),
-            columns: await columnsOf(sequelize, 'public', name, t),
-          };
-        }
+        for (const { name } of SNAPSHOT_TABLES)
+          tables[name] = { ...sums[name], columns: columns[name], method: CHECKSUM_METHOD };
         const [row] = await sequelize.query<{ taken_at: Date }>(
           `INSERT INTO ${SNAPSHOT_SCHEMA}.manifest (label, taken_at, tables)
            VALUES (:label, now(), :tables::jsonb) RETURNING taken_at`,
@@ -161,7 +217,7 @@ export function createSnapshotService(sequelize: Sequelize) {
     },
 
     async restore(label: string): Promise<RestoreReport> {
-      return repeatable(async (t) => {
+      const report = await repeatable(async (t) => {
         const manifest = await read(label, t);
         const problems = await verifyCopies(manifest, t);
         if (problems.length > 0)
@@ -192,15 +248,21 @@ export function createSnapshotService(sequelize: Sequelize) {
         const later = await capturePasswordChanges(sequelize, manifest, t);
         for (const table of SNAPSHOT_TABLES) {
           const columns = manifest.tables[table.name].columns.map((c) => c.split(' ')[0]!);
-          const counts = await rewriteCaptured(sequelize, label, table, columns, t);
+          const rebuild =
+            table.name === 'users' &&
+            (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
+          const counts = rebuild
+            ? await rebuildCaptured(sequelize, label, table, columns, t)
+            : await rewriteCaptured(sequelize, label, table, columns, t);
           report.rewritten[table.name] = counts.rewritten;
           report.keptNewer[table.name] = counts.newer;
+          const want = manifest.tables[table.name];
           const after = await tableFigures(
             sequelize,
             `(SELECT l.* FROM ${table.name} l JOIN ${snapshotRelation(label, table.name)} s USING (${table.key})) `,
             t,
+            hashingOf(want),
           );
-          const want = manifest.tables[table.name];
           if (after.rows !== want.rows || after.checksum !== want.checksum)
             throw new SnapshotError(
               'SNAPSHOT_RESTORE_MISMATCH',
@@ -220,6 +282,9 @@ export function createSnapshotService(sequelize: Sequelize) {
         );
         return report;
       });
+      // users was swapped for its rebuilt copy: the keys pointing at it come back NOT VALID.
+      await validateForeignKeys(sequelize, 'users', () => undefined);
+      return report;
     },
 
     async drop(label: string): Promise<void> {
@@ -239,6 +304,10 @@ export function createSnapshotService(sequelize: Sequelize) {
 }
 
 export type SnapshotService = ReturnType<typeof createSnapshotService>;
+
+function hashingOf(table: ManifestTable): { method: ChecksumMethod; columns: string[] } {
+  return { method: table.method ?? 'row-text', columns: table.columns };
+}
 
 interface PasswordChange {
   table: SnapshotTableName;
@@ -276,6 +345,61 @@ async function capturePasswordChanges(
       });
   }
   return changes;
+}
+
+/**
+ * `users` is restored by building it anew — the captured rows, then the accounts created since —
+ * and swapping the copy in (src/consolidation/table-swap.ts): writing every row into a fresh
+ * table and building each index once costs about a bare INSERT … SELECT, where updating a
+ * damaged table in place gives every index a new entry per row, two to three times that. Every
+ * captured row counts as rewritten. Tables with keys to other tables (fu_users, tokens) cannot be
+ * swapped this way (LIKE does not copy foreign keys) and are rewritten in place.
+ */
+async function rebuildCaptured(
+  sequelize: Sequelize,
+  label: string,
+  table: (typeof SNAPSHOT_TABLES)[number],
+  columns: string[],
+  t: Transaction,
+): Promise<{ rewritten: number; newer: number }> {
+  const snapshot = snapshotRelation(label, table.name);
+  const copy = `${table.name}__restore`;
+  const list = columns.join(', ');
+  await createCopyTable(sequelize, t, table.name, copy);
+  await sequelize.query(`INSERT INTO ${copy} (${list}) SELECT ${list} FROM ${snapshot}`, {
+    transaction: t,
+  });
+  const [newer] = await sequelize.query<{ n: string }>(
+    `WITH w AS (INSERT INTO ${copy} (${list})
+                SELECT ${columns.map((c) => `l.${c}`).join(', ')} FROM ${table.name} l
+                 WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} s WHERE s.${table.key} = l.${table.key})
+                RETURNING 1)
+     SELECT count(*) AS n FROM w`,
+    { type: QueryTypes.SELECT, transaction: t },
+  );
+  await buildIndexesLike(sequelize, {
+    source: table.name,
+    target: copy,
+    drop: [],
+    add: [],
+    log: () => undefined,
+    transaction: t,
+  });
+  const locked = [table.name, copy, ...(await swapLockSet(sequelize, t, table.name))];
+  await sequelize.query(
+    `LOCK TABLE ${locked.filter((n, i) => locked.indexOf(n) === i).join(', ')} IN ACCESS EXCLUSIVE MODE`,
+    { transaction: t },
+  );
+  await replaceTable(sequelize, t, {
+    table: table.name,
+    replacement: copy,
+    keepTrigger: () => true,
+  });
+  const [rows] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${snapshot}`, {
+    type: QueryTypes.SELECT,
+    transaction: t,
+  });
+  return { rewritten: Number(rows?.n ?? 0), newer: Number(newer?.n ?? 0) };
 }
 
 async function rewriteCaptured(

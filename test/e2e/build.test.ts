@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { scratchDatabase } from '../helpers/database.js';
+import { composeFile, kubernetesManifests, nodeEntries } from '../helpers/manifests.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,9 +22,9 @@ describe('build and Dockerfile', function () {
   let outDir: string;
 
   before(async () => {
-    // Inside the project, so the compiled files resolve node_modules as they do in the image.
-    await mkdir(path.join(ROOT, '.tmp'), { recursive: true });
-    outDir = await mkdtemp(path.join(ROOT, '.tmp', 'build-'));
+    // A sibling of dist/ inside the project, so the compiled files resolve node_modules and the
+    // source tree exactly as they do from dist/ in the image.
+    outDir = await mkdtemp(path.join(ROOT, '.build-'));
     await run(
       path.join(ROOT, 'node_modules/.bin/tsc'),
       ['-p', 'tsconfig.build.json', '--outDir', outDir],
@@ -47,6 +48,35 @@ describe('build and Dockerfile', function () {
     expect(runs).to.include.members(['dist/src/cli/migrate.js', 'dist/src/main.js']);
     for (const file of runs)
       expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
+  });
+
+  it('when built, then every `node dist/…js` the Kubernetes manifests and docker-compose run exists', () => {
+    const commands = [
+      ...JSON.stringify(kubernetesManifests()).matchAll(/"command":(\[[^\]]*\])/g),
+    ].map((m) => JSON.parse(m[1]!) as string[]);
+    const runs = [
+      ...commands.flatMap(nodeEntries),
+      ...Object.values(composeFile().services).flatMap((s) => nodeEntries(s.command)),
+    ];
+    expect(runs).to.include.members([
+      'dist/src/main.js',
+      'dist/proxy/main.js',
+      'dist/src/cli/migrate.js',
+    ]);
+    for (const file of runs)
+      expect(existsSync(path.join(outDir, file.replace(/^dist\//, ''))), file).to.equal(true);
+  });
+
+  it('when built, then the compiled admin server finds every dashboard file, and the image ships them', async () => {
+    const compiled = (await import(
+      pathToFileURL(path.join(outDir, 'proxy/admin/static-files.js')).href
+    )) as {
+      DASHBOARD_FILES: Record<string, string>;
+    };
+    const files = Object.values(compiled.DASHBOARD_FILES);
+    expect(files.length).to.be.greaterThan(5);
+    for (const file of files) expect(existsSync(file), file).to.equal(true);
+    expect(dockerfile).to.match(/^COPY proxy\/admin\/public \.\/proxy\/admin\/public$/m);
   });
 
   it('when the compiled migrate CLI runs, then it applies the compiled migrations under the same names', async () => {

@@ -32,13 +32,18 @@ export interface Monolith {
   url: string;
 }
 
-export async function startMonolith(databaseUrl: string, port?: number): Promise<Monolith> {
+export async function startMonolith(
+  databaseUrl: string,
+  port?: number,
+  env: Record<string, string> = {},
+): Promise<Monolith> {
   const p = port ?? (await freePort());
   const proc = startProcess('src/main.ts', {
     ...TEST_ENV,
     DATABASE_URL: databaseUrl,
     PORT: String(p),
     HOST: '127.0.0.1',
+    ...env,
   });
   const url = `http://127.0.0.1:${p}`;
   await waitForHttp(`${url}/healthz`, proc);

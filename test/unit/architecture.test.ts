@@ -38,6 +38,27 @@ describe('architecture', () => {
     expect(offenders).to.deep.equal([]);
   });
 
+  it('when a src/lib module imports repository code, then it is from src/lib/ only (lib knows no component)', () => {
+    const files = sourceFiles('src/lib');
+    expect(files.length).to.be.greaterThan(5);
+    const offenders = files.flatMap((file) =>
+      localImports(file)
+        .filter((target) => !target.startsWith('src/lib/'))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('when a migration imports repository code, then it never imports models (migrations outlive them)', () => {
+    const files = [...sourceFiles('migrations'), ...sourceFiles('seeders')];
+    const offenders = files.flatMap((file) =>
+      localImports(file)
+        .filter((target) => target.startsWith('src/db/models/'))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(offenders).to.deep.equal([]);
+  });
+
   it('when the check meets a forbidden import, then it reports it (the rule can fail)', () => {
     const resolved = path.normalize(path.join('proxy/http', '../../src/db/sequelize.js'));
     expect(resolved.startsWith('src/lib/') || resolved.startsWith('proxy/')).to.equal(false);

@@ -9,8 +9,8 @@ import { AppError } from '../../errors/app-error.js';
 import { renderLegacyError } from '../../legacy-auth/render-error.js';
 import { changePasswordBody, loginBody, registerBody } from '../../legacy-auth/schemas.js';
 import type { Clock } from '../../lib/clock.js';
-import { createErrorHandler } from '../../lib/http/error-handler.js';
-import { parseInput } from '../../lib/http/validate.js';
+import { createErrorHandler } from '../../http/error-handler.js';
+import { parseInput } from '../../http/validate.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Throttles } from '../rate-limit/throttles.js';
 import {

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-import { parseInput } from '../../lib/http/validate.js';
+import { parseInput } from '../../http/validate.js';
 
 /**
  * FastAPI's body handling, which clients can observe through 422s: JSON is parsed only for

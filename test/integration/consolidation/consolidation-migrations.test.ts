@@ -71,34 +71,38 @@ describe('consolidation migrations (migrations/consolidation)', () => {
     expect((await verifyConsolidation(db.sequelize, 'cutover')).problems).to.deep.equal([]);
   });
 
-  it('when a data step fails half-way, then re-running resumes after the last committed batch and prints done/total', async () => {
+  it('when the copy fails half-way, then re-running resumes after the last committed batch and prints done/total', async () => {
     const lines: string[] = [];
     const consolidator = db.consolidator({ batchSize: '50' }, (e) => {
       if (e.event === 'note') lines.push(String(e.name));
     });
-    await consolidator.up({ to: '2026.04.01T00.00.06.users-is-active-boolean' });
+    await consolidator.up({ to: '2026.04.01T00.00.01.prepare-users-rebuild' });
     await db.sequelize.query(`
       CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.email LIKE 'bulk-200-%' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
     await db.sequelize.query(
-      `CREATE TRIGGER boom BEFORE UPDATE OF uuid ON users FOR EACH ROW WHEN (NEW.uuid IS NOT NULL) EXECUTE FUNCTION boom()`,
+      `CREATE TRIGGER boom BEFORE INSERT ON users__consolidated FOR EACH ROW EXECUTE FUNCTION boom()`,
     );
     let failure: unknown;
     await consolidator.up().catch((error: unknown) => (failure = error));
     expect(errorChain(failure)).to.match(/injected failure/);
-    const [progress] = await db.sequelize.query<{ done: string; total: string; finished: boolean }>(
-      `SELECT done, total, finished FROM consolidation_progress WHERE job = 'fill-users-new-columns'`,
+    const [progress] = await db.sequelize.query<{ done: string; finished: boolean }>(
+      `SELECT done, finished FROM consolidation_progress WHERE job = 'rebuild-users-consolidated'`,
       { type: QueryTypes.SELECT },
     );
-    expect(Number(progress!.done)).to.be.greaterThan(0);
-    expect(progress!.finished).to.equal(false);
     const doneBefore = Number(progress!.done);
+    expect(doneBefore).to.be.greaterThan(0);
+    expect(progress!.finished).to.equal(false);
+    expect(await count(db.sequelize, 'SELECT count(*) AS n FROM users__consolidated')).to.equal(
+      doneBefore,
+    );
 
-    await db.sequelize.query('DROP TRIGGER boom ON users');
+    await db.sequelize.query('DROP TRIGGER boom ON users__consolidated');
     lines.length = 0;
     await consolidator.up();
-    expect(lines[0]).to.equal(`fill-users-new-columns: ${doneBefore}/${progress!.total}`);
-    expect(lines).to.include(`fill-users-new-columns: ${progress!.total}/${progress!.total}`);
+    const total = await count(db.sequelize, 'SELECT count(*) AS n FROM users');
+    expect(lines[0]).to.match(new RegExp(`^rebuild-users-consolidated: ${doneBefore}/\\d+$`));
+    expect(lines).to.include(`rebuild-users-consolidated: ${total}/${total}`);
     expect((await verifyConsolidation(db.sequelize, 'cutover')).problems).to.deep.equal([]);
   });
 

@@ -5,7 +5,15 @@ import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { applyDedupe, planDedupe } from '../../../src/cutover/dedupe.js';
 import type { AppDeps } from '../../../src/deps.js';
+import { createSequelize } from '../../../src/db/sequelize.js';
+import { silentLogger } from '../../../src/lib/logger.js';
 import { createSnapshotService, SnapshotError } from '../../../src/snapshot/snapshot-service.js';
+import {
+  pinTextForm,
+  snapshotRelation,
+  SNAPSHOT_TABLES,
+  tableFigures,
+} from '../../../src/snapshot/snapshot-sql.js';
 import { dataFigures, phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 import { uniqueEmail } from '../../helpers/factories.js';
 import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
@@ -55,8 +63,26 @@ describe('snapshot seeder and dedupe', () => {
     );
     await db.sequelize.query(`DELETE FROM fu_access_tokens`);
 
+    const contacts = await db.sequelize.query(`SELECT * FROM contacts ORDER BY id`, {
+      type: QueryTypes.SELECT,
+    });
     const report = await snapshots.restore('before-damage');
     expect(report.keptNewer.users).to.equal(1);
+    // users is rebuilt and swapped in: what points at it is intact and checked again.
+    expect(
+      await db.sequelize.query(`SELECT * FROM contacts ORDER BY id`, { type: QueryTypes.SELECT }),
+    ).to.deep.equal(contacts);
+    const keys = await db.sequelize.query<{ name: string; validated: boolean }>(
+      `SELECT conname AS name, convalidated AS validated FROM pg_constraint
+        WHERE confrelid = 'users'::regclass ORDER BY 1`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(keys.map((k) => k.name)).to.deep.equal([
+      'contacts_owner_id_fkey',
+      'fu_facade_sessions_legacy_user_id_fkey',
+      'fu_users_legacy_user_id_fkey',
+    ]);
+    expect(keys.every((k) => k.validated)).to.equal(true);
     expect(report.passwordChangesReapplied).to.equal(1);
     expect((await request(app).post('/auth/login').send(later)).status).to.equal(200);
     expect(
@@ -82,6 +108,57 @@ describe('snapshot seeder and dedupe', () => {
           .send({ email: uniqueEmail('after'), password: 'after-restore-1' })
       ).status,
     ).to.equal(201);
+  });
+
+  it('when a snapshot is taken, on one connection or two, then its manifest holds the row hashes of exactly the copied rows', async () => {
+    const single = createSequelize({ url: db.url, poolMax: 1, logger: silentLogger() });
+    try {
+      const pair = await createSnapshotService(db.sequelize).create('two-connections');
+      const alone = await createSnapshotService(single).create('one-connection');
+      for (const manifest of [pair, alone])
+        for (const { name } of SNAPSHOT_TABLES) {
+          const table = manifest.tables[name];
+          expect(table.method).to.equal('row-hash');
+          const copied = await tableFigures(
+            db.sequelize,
+            snapshotRelation(manifest.label, name),
+            undefined,
+            { method: 'row-hash', columns: table.columns },
+          );
+          expect(copied, `${manifest.label} ${name}`).to.deep.equal({
+            rows: table.rows,
+            checksum: table.checksum,
+          });
+        }
+      expect(alone.tables).to.deep.equal(pair.tables);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('when a manifest predates row hashes (text-form checksums), then verify and restore still check it that way', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    const manifest = await snapshots.create('text-form');
+    const tables: Record<string, unknown> = {};
+    await db.sequelize.transaction(async (t) => {
+      await pinTextForm(db.sequelize, t);
+      for (const { name } of SNAPSHOT_TABLES) {
+        const { method: _method, ...rest } = manifest.tables[name];
+        const f = await tableFigures(db.sequelize, snapshotRelation('text-form', name), t);
+        tables[name] = { ...rest, ...f };
+      }
+    });
+    await db.sequelize.query(
+      `UPDATE authshift_snapshots.manifest SET tables = :tables::jsonb WHERE label = 'text-form'`,
+      { replacements: { tables: JSON.stringify(tables) } },
+    );
+    expect(await snapshots.verify('text-form')).to.deep.equal([]);
+    expect((await snapshots.restore('text-form')).label).to.equal('text-form');
+    await db.sequelize.query(
+      `UPDATE authshift_snapshots."text-form__users" SET full_name = 'x' WHERE id = :id`,
+      { replacements: { id: data.legacy[1]!.id } },
+    );
+    expect((await snapshots.verify('text-form'))[0]).to.match(/^users: /);
   });
 
   it('when a snapshot table is tampered with, then verify names it and restore refuses', async () => {

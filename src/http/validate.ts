@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, type ValidationIssue } from '../../errors/app-error.js';
+import { AppError, type ValidationIssue } from '../errors/app-error.js';
 
 /**
  * Parses `input` with a zod schema, or throws VALIDATION_FAILED carrying pydantic-shaped issues

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { AppError, isAppError } from '../../errors/app-error.js';
-import type { Logger } from '../logger.js';
+import { AppError, isAppError } from '../errors/app-error.js';
+import type { Logger } from '../lib/logger.js';
 
 export type ErrorRenderer = (error: AppError, res: Response) => void;
 
