@@ -38,6 +38,8 @@ async function runDataPlane(config: ProxyConfig): Promise<void> {
     startWorkerReporter({
       policyStore: deps.policyStore,
       guard: deps.guard,
+      series: deps.series,
+      clock: deps.clock,
       send: (message) => process.send?.(message),
       channel: process,
     });
@@ -71,6 +73,7 @@ async function runClusterPrimary(config: ProxyConfig): Promise<void> {
     workers: config.workers,
     guardSettings: config.guard,
     askRefresh: (id) => supervisor.askRefresh(id),
+    series: deps.series,
   });
   const supervisor = createSupervisor({
     cluster,

@@ -5,11 +5,14 @@
  * - ready only when every worker has loaded a policy; the policy reported is the oldest any
  *   worker applies (so /readyz's policy_version says when a change has reached all of them);
  * - the guard's window is the sum of the workers' windows. Each worker guards its own share of
- *   the traffic, like separate proxy instances do; the sum is what ops see.
+ *   the traffic, like separate proxy instances do; the sum is what ops see;
+ * - the dashboard series is the primary's own, fed with what each worker's buckets gained since
+ *   its last report (reports repeat full counts, so a lost or repeated one counts nothing twice).
  */
 import type { Guard, GuardSettings, GuardStatus, GuardTrip } from '../guard/guard.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from '../policy/rollout-policy.js';
+import type { ArmTimeSeries, SeriesBucket } from '../timeseries/arm-time-series.js';
 import type { WorkerState } from './worker-messages.js';
 
 export interface WorkerBoardDeps {
@@ -17,11 +20,14 @@ export interface WorkerBoardDeps {
   guardSettings: GuardSettings;
   /** Sends a refresh request with `id` to every live worker; returns the ids of those asked. */
   askRefresh(id: number): number[];
+  /** The primary's own dashboard series, fed with what each worker's buckets gained. */
+  series: Pick<ArmTimeSeries, 'addToBucket'>;
   refreshTimeoutMs?: number;
 }
 
 export function createWorkerBoard(deps: WorkerBoardDeps) {
   const states = new Map<number, WorkerState>();
+  const seenBuckets = new Map<number, Map<string, SeriesBucket>>();
   const refreshes = new Map<number, { waiting: Set<number>; done(): void }>();
   let nextRefresh = 1;
 
@@ -71,10 +77,12 @@ export function createWorkerBoard(deps: WorkerBoardDeps) {
     guard,
     update(workerId: number, state: WorkerState): void {
       states.set(workerId, state);
+      seenBuckets.set(workerId, addNewCounts(deps.series, seenBuckets.get(workerId), state.series));
       if (state.refreshed !== undefined) settleRefreshes(workerId, state.refreshed);
     },
     remove(workerId: number): void {
       states.delete(workerId);
+      seenBuckets.delete(workerId);
       settleRefreshes(workerId);
     },
   };
@@ -101,4 +109,26 @@ function aggregateGuard(settings: GuardSettings, states: WorkerState[]): GuardSt
     arms,
     last_trip: lastTrip,
   };
+}
+
+/** Adds to `series` what each reported bucket gained since this worker's previous report. */
+function addNewCounts(
+  series: Pick<ArmTimeSeries, 'addToBucket'>,
+  seen: Map<string, SeriesBucket> | undefined,
+  reported: SeriesBucket[],
+): Map<string, SeriesBucket> {
+  const next = new Map<string, SeriesBucket>();
+  for (const bucket of reported) {
+    const key = `${bucket.arm}:${bucket.start}`;
+    const before = seen?.get(key);
+    const gained: SeriesBucket = {
+      ...bucket,
+      requests: bucket.requests - (before?.requests ?? 0),
+      errors: bucket.errors - (before?.errors ?? 0),
+      latency: bucket.latency.map((n, i) => n - (before?.latency[i] ?? 0)),
+    };
+    if (gained.requests > 0) series.addToBucket(gained);
+    next.set(key, bucket);
+  }
+  return next;
 }

@@ -1,12 +1,14 @@
 /**
  * What a proxy worker and the cluster primary say to each other over the cluster IPC channel
  * (PROXY_WORKERS > 1). Workers report their state whenever their policy or database state
- * changes and every second (the guard's window moves on its own); the primary asks for a
+ * changes and every second (the guard's window and the dashboard series move on their own);
+ * the primary asks for a
  * policy refresh after an admin API change, and for a drain at shutdown. prom-client's metric
  * requests share the channel.
  */
 import type { GuardStatus } from '../guard/guard.js';
 import type { RolloutPolicy } from '../policy/rollout-policy.js';
+import type { SeriesBucket } from '../timeseries/arm-time-series.js';
 
 export const WORKER_STATE = 'authshift:proxy-worker-state';
 export const REFRESH_REQUEST = 'authshift:proxy-refresh';
@@ -18,6 +20,8 @@ export interface WorkerState {
   databaseUp: boolean;
   policy: RolloutPolicy;
   guard: GuardStatus;
+  /** The dashboard series' latest buckets (full counts; the primary adds what is new). */
+  series: SeriesBucket[];
   /** Set when this report answers a refresh request. */
   refreshed?: number;
 }

@@ -1,15 +1,20 @@
 /**
- * The worker side of cluster mode: reports this worker's policy, readiness and guard window to
- * the primary (on every policy change, and every second for the guard), and refreshes the policy
+ * The worker side of cluster mode: reports this worker's policy, readiness, guard window and
+ * latest dashboard buckets to the primary (on every policy change, and every second for the
+ * window and the buckets), and refreshes the policy
  * when the primary asks (after an admin API change, so its answer reflects every worker).
  */
+import type { Clock } from '../../src/lib/clock.js';
 import type { Guard } from '../guard/guard.js';
 import type { PolicyStore } from '../policy/policy-store.js';
+import { SERIES_BUCKET_SECONDS, type ArmTimeSeries } from '../timeseries/arm-time-series.js';
 import { isRefreshRequest, WORKER_STATE, type WorkerState } from './worker-messages.js';
 
 export interface WorkerReporterDeps {
   policyStore: PolicyStore;
   guard: Guard;
+  series: Pick<ArmTimeSeries, 'bucketsSince'>;
+  clock: Clock;
   send(message: WorkerState): void;
   /** Where requests from the primary arrive (the worker's `process`). */
   channel: {
@@ -26,6 +31,11 @@ export function startWorkerReporter(deps: WorkerReporterDeps): () => void {
     databaseUp: deps.policyStore.isDatabaseUp(),
     policy: deps.policyStore.current(),
     guard: deps.guard.status(),
+    // The current bucket and the one before it (which may have gained requests since the last
+    // report): a report every second never misses a count.
+    series: deps.series.bucketsSince(
+      Math.floor(deps.clock.now().getTime() / 1000) - 2 * SERIES_BUCKET_SECONDS,
+    ),
     ...(refreshed === undefined ? {} : { refreshed }),
   });
   const report = () => deps.send(state());

@@ -32,6 +32,20 @@ export interface TimeSeriesJson {
   arms: Record<Arm, ArmSeriesJson>;
 }
 
+/**
+ * One bucket's raw counts, as a cluster worker reports them to the primary (which adds what is
+ * new to its own series, so the dashboard charts the whole cluster).
+ */
+export interface SeriesBucket {
+  arm: Arm;
+  /** Bucket start, Unix seconds. */
+  start: number;
+  requests: number;
+  errors: number;
+  /** Counts per latency slot (latency-histogram.ts). */
+  latency: number[];
+}
+
 function armSlots(count: number) {
   return {
     start: new Float64Array(count).fill(-1),
@@ -100,8 +114,42 @@ export function createArmTimeSeries(
     return out;
   }
 
+  /** The live buckets that start at or after `since` (Unix seconds), both arms. */
+  function bucketsSince(since: number): SeriesBucket[] {
+    const out: SeriesBucket[] = [];
+    for (const arm of ARMS) {
+      const s = arms[arm];
+      for (let i = 0; i < count; i++) {
+        const start = s.start[i]!;
+        if (start < since) continue;
+        const latency = Array.from(s.latency.subarray(i * LATENCY_SLOTS, (i + 1) * LATENCY_SLOTS));
+        out.push({ arm, start, requests: s.requests[i]!, errors: s.errors[i]!, latency });
+      }
+    }
+    return out;
+  }
+
+  /** Adds counts to the bucket starting at `bucket.start` (ignored once that bucket has left the ring). */
+  function addToBucket(bucket: SeriesBucket): void {
+    const s = arms[bucket.arm];
+    const i = indexOf(bucket.start);
+    if (s.start[i]! > bucket.start) return;
+    if (s.start[i] !== bucket.start) {
+      s.start[i] = bucket.start;
+      s.requests[i] = 0;
+      s.errors[i] = 0;
+      s.latency.fill(0, i * LATENCY_SLOTS, (i + 1) * LATENCY_SLOTS);
+    }
+    s.requests[i]! += bucket.requests;
+    s.errors[i]! += bucket.errors;
+    for (let k = 0; k < LATENCY_SLOTS; k++)
+      s.latency[i * LATENCY_SLOTS + k]! += bucket.latency[k] ?? 0;
+  }
+
   return {
     record,
+    bucketsSince,
+    addToBucket,
     toJson(): TimeSeriesJson {
       const now = clock.now();
       const current = bucketStart(now.getTime());

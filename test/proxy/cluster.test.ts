@@ -1,7 +1,8 @@
 /**
  * Cluster mode (PROXY_WORKERS > 1) with real processes: the workers share the client port, the
- * primary's admin port answers for all of them (metrics summed, readiness and policy version of
- * the slowest worker), a dead worker is replaced, and SIGTERM drains every worker.
+ * primary's admin port answers for all of them (metrics, guard window and dashboard series
+ * summed, readiness and policy version of the slowest worker), a dead worker is replaced, and
+ * SIGTERM drains every worker.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -122,13 +123,16 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
     expect(readyz.policy_version).to.equal(policy.version);
   });
 
-  it('when the guard is asked, then it shows the window summed over the workers', async () => {
+  it("when the guard and the dashboard's series are asked, then they show every worker's requests", async () => {
     await upstreamPorts(4);
     await waitUntil(async () => {
       const guard = (await (await p.admin('/api/guard')).json()) as {
         arms: { legacy: { requests: number } };
       };
-      return guard.arms.legacy.requests >= 24;
+      const series = (await (await p.admin('/api/timeseries')).json()) as {
+        arms: { legacy: { totals: { requests: number } } };
+      };
+      return guard.arms.legacy.requests >= 24 && series.arms.legacy.totals.requests >= 24;
     }, 3000);
   });
 

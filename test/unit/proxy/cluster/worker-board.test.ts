@@ -3,6 +3,7 @@ import { createWorkerBoard } from '../../../../proxy/cluster/worker-board.js';
 import { WORKER_STATE, type WorkerState } from '../../../../proxy/cluster/worker-messages.js';
 import type { GuardTrip } from '../../../../proxy/guard/guard.js';
 import { FAIL_SAFE_POLICY } from '../../../../proxy/policy/rollout-policy.js';
+import type { SeriesBucket } from '../../../../proxy/timeseries/arm-time-series.js';
 
 const guardSettings = { enabled: true, windowSeconds: 60, minRequests: 50, errorRate: 0.2 };
 
@@ -25,20 +26,23 @@ function state(
       arms,
       last_trip: lastTrip,
     },
+    series: [],
     ...overrides,
   };
 }
 
 function harness(workers = 2) {
   const asked: number[] = [];
+  const added: SeriesBucket[] = [];
   let live = [1, 2];
   const board = createWorkerBoard({
     workers,
     guardSettings,
     askRefresh: (id) => (asked.push(id), live),
     refreshTimeoutMs: 200,
+    series: { addToBucket: (bucket) => added.push(bucket) },
   });
-  return { board, asked, setLive: (ids: number[]) => (live = ids) };
+  return { board, asked, added, setLive: (ids: number[]) => (live = ids) };
 }
 
 describe('cluster worker board', () => {
@@ -116,5 +120,26 @@ describe('cluster worker board', () => {
     await refreshing;
     setLive([]);
     await board.policyStore.refresh();
+  });
+
+  it('when workers report the same buckets again with more counts, then only what each gained is added', () => {
+    const { board, added } = harness();
+    const bucket = (start: number, requests: number, errors = 0): SeriesBucket => ({
+      arm: 'new',
+      start,
+      requests,
+      errors,
+      latency: [requests, 0],
+    });
+    board.update(1, state(1, { series: [bucket(100, 3, 1)] }));
+    board.update(2, state(1, { series: [bucket(100, 2)] }));
+    board.update(1, state(1, { series: [bucket(100, 3, 1), bucket(105, 4)] }));
+    board.update(1, state(1, { series: [bucket(100, 5, 1), bucket(105, 4)] }));
+    expect(added.map((b) => [b.start, b.requests, b.errors, b.latency[0]])).to.deep.equal([
+      [100, 3, 1, 3],
+      [100, 2, 0, 2],
+      [105, 4, 0, 4],
+      [100, 2, 0, 2],
+    ]);
   });
 });

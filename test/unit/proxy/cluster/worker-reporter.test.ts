@@ -7,6 +7,7 @@ import { startWorkerReporter } from '../../../../proxy/cluster/worker-reporter.j
 import { createGuard } from '../../../../proxy/guard/guard.js';
 import { createPolicyStore } from '../../../../proxy/policy/policy-store.js';
 import { FAIL_SAFE_POLICY } from '../../../../proxy/policy/rollout-policy.js';
+import { createArmTimeSeries } from '../../../../proxy/timeseries/arm-time-series.js';
 
 function harness() {
   let version = 1;
@@ -29,14 +30,18 @@ function harness() {
   });
   const sent: WorkerState[] = [];
   const channel = new EventEmitter();
+  const clock = manualClock(new Date('2026-05-01T12:00:00Z'));
+  const series = createArmTimeSeries(clock);
   const stop = startWorkerReporter({
     policyStore: store,
     guard,
+    series,
+    clock,
     send: (message) => sent.push(message),
     channel,
     intervalMs: 60_000,
   });
-  return { store, guard, sent, channel, stop, bump: () => (version += 1) };
+  return { store, guard, series, clock, sent, channel, stop, bump: () => (version += 1) };
 }
 
 describe('cluster worker reporter', () => {
@@ -61,5 +66,22 @@ describe('cluster worker reporter', () => {
     const answer = sent.find((s) => s.refreshed === 42);
     expect(answer?.policy.version).to.equal(2);
     expect(answer?.guard.arms.legacy.requests).to.equal(1);
+  });
+
+  it('when requests were recorded, then the report carries the current and the previous bucket only', async () => {
+    const { series, clock, sent, channel, stop } = harness();
+    series.record('legacy', 200, 0.004);
+    clock.advance(30_000);
+    series.record('legacy', 200, 0.004);
+    clock.advance(5_000);
+    series.record('new', 500, 0.004);
+    channel.emit('message', { type: REFRESH_REQUEST, id: 7 });
+    await new Promise((r) => setTimeout(r, 10));
+    stop();
+    const report = sent.find((s) => s.refreshed === 7)!;
+    expect(report.series.map((b) => [b.arm, b.requests])).to.deep.equal([
+      ['legacy', 1],
+      ['new', 1],
+    ]);
   });
 });

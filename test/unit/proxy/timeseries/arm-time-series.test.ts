@@ -79,3 +79,51 @@ describe('arm time series', () => {
     expect(json.arms.legacy.p95_ms.at(-1)).to.equal(10);
   });
 });
+
+describe('arm time series across cluster workers', () => {
+  const start = new Date('2026-05-01T12:00:00Z');
+
+  it("when a worker's buckets are added to another series, then its charts show both", () => {
+    const clock = manualClock(start);
+    const worker = createArmTimeSeries(clock);
+    const primary = createArmTimeSeries(clock);
+    for (let i = 0; i < 3; i++) worker.record('new', 200, 0.004);
+    worker.record('new', 502, 0.3);
+    primary.record('new', 200, 0.004);
+    clock.advance(6000);
+    worker.record('legacy', 200, 0.004);
+    for (const bucket of worker.bucketsSince(start.getTime() / 1000)) primary.addToBucket(bucket);
+    const json = primary.toJson();
+    expect(json.arms.new.requests.slice(-2)).to.deep.equal([5, 0]);
+    expect(json.arms.new.errors.slice(-2)).to.deep.equal([1, 0]);
+    expect(json.arms.new.p95_ms.at(-2)).to.equal(300);
+    expect(json.arms.legacy.requests.slice(-2)).to.deep.equal([0, 1]);
+  });
+
+  it('when only recent buckets are asked for, then older ones are left out', () => {
+    const clock = manualClock(start);
+    const series = createArmTimeSeries(clock);
+    series.record('legacy', 200, 0.004);
+    clock.advance(20_000);
+    series.record('legacy', 200, 0.004);
+    const buckets = series.bucketsSince(start.getTime() / 1000 + 10);
+    expect(buckets.map((b) => [b.arm, b.start - start.getTime() / 1000, b.requests])).to.deep.equal(
+      [['legacy', 20, 1]],
+    );
+  });
+
+  it('when a bucket arrives after its ring slot moved on to a newer one, then it is dropped', () => {
+    const clock = manualClock(start);
+    const series = createArmTimeSeries(clock, 5, 10);
+    clock.advance(10_000);
+    series.record('legacy', 200, 0.004);
+    series.addToBucket({
+      arm: 'legacy',
+      start: start.getTime() / 1000,
+      requests: 7,
+      errors: 0,
+      latency: [],
+    });
+    expect(series.toJson().arms.legacy.totals.requests).to.equal(1);
+  });
+});
