@@ -19,12 +19,14 @@ import { verifyOverride } from '../policy/override.js';
 import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
 import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
 import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
-import { hasNoBody, readLimitedBody } from './read-body.js';
+import { readLimitedBody } from './read-body.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
 import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
-import { UpstreamTimeoutError, type UpstreamProxies } from './upstream-proxies.js';
+import { canRetryOnLegacy, upstreamFailure } from './upstream-failure.js';
+import type { UpstreamProxies } from './upstream-proxies.js';
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const GATE_NOT_FOUND = JSON.stringify({ detail: 'Not Found' });
 
@@ -213,17 +215,10 @@ export function createRequestHandler(deps: HandlerDeps) {
       res.destroy();
       return;
     }
-    const kind =
-      error instanceof UpstreamTimeoutError
-        ? 'timeout'
-        : error.code === 'ECONNREFUSED'
-          ? 'refused'
-          : error.code === 'ECONNRESET'
-            ? 'reset'
-            : 'other';
+    const kind = upstreamFailure(error);
     metrics.upstreamErrors.inc({ arm: ctx.arm, kind });
     deps.logger.warn({ reqId: ctx.id, arm: ctx.arm, kind, code: error.code }, 'upstream error');
-    if (canRetryOnLegacy(req, res, ctx, kind)) {
+    if (canRetryOnLegacy(settings.retryOnLegacy, kind, req, res, ctx)) {
       deps.guard.record('new', 502); // the new arm failed, even though this client will not see it
       metrics.retries.inc();
       ctx.retried = true;
@@ -231,23 +226,6 @@ export function createRequestHandler(deps: HandlerDeps) {
       return forward(req, res, ctx, 'legacy');
     }
     fail(req, res, ctx, kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE');
-  }
-
-  function canRetryOnLegacy(
-    req: IncomingMessage,
-    res: ServerResponse,
-    ctx: RequestContext,
-    kind: string,
-  ): boolean {
-    return (
-      settings.retryOnLegacy &&
-      kind === 'refused' &&
-      ctx.arm === 'new' &&
-      ctx.route.kind === 'legacy_auth' &&
-      !ctx.retried &&
-      !res.headersSent &&
-      (ctx.body !== undefined || hasNoBody(req))
-    );
   }
 
   function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
