@@ -37,9 +37,12 @@ export function createThrottles(limiter: RateLimiter, config: RateLimitConfig): 
   }
   return {
     async login(ip, email, attempt) {
-      refuse(await limiter.hit(`login:ip:${ip ?? 'unknown'}`, config.loginPerIp));
       const account = accountKey('login', email);
-      const failures = await limiter.peek(account, config.loginFailuresPerAccount);
+      const [perIp, failures] = await limiter.hitThenPeek(
+        { key: `login:ip:${ip ?? 'unknown'}`, rule: config.loginPerIp },
+        { key: account, rule: config.loginFailuresPerAccount },
+      );
+      refuse(perIp);
       refuse(failures);
       let result: Awaited<ReturnType<typeof attempt>>;
       try {

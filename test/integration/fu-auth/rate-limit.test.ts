@@ -139,6 +139,27 @@ describe('/fu_auth rate limits', () => {
     }
   });
 
+  it('when a hit and a peek share one round trip, then only the hit counts and each verdict reads its own window', async () => {
+    const { limiter } = t.deps.fuAuth;
+    const hitKey = `test:hit:${uniqueIp()}`;
+    const peekKey = `test:peek:${uniqueIp()}`;
+    const hit = { key: hitKey, rule: { max: 2, windowSeconds: 60 } };
+    const peek = { key: peekKey, rule: { max: 2, windowSeconds: 60 } };
+    const [first, untouched] = await limiter.hitThenPeek(hit, peek);
+    expect([first.hits, first.limited, untouched.hits, untouched.limited]).to.deep.equal([
+      1,
+      false,
+      0,
+      false,
+    ]);
+    await limiter.hit(peekKey, peek.rule);
+    await limiter.hit(peekKey, peek.rule);
+    await limiter.hitThenPeek(hit, peek);
+    const [third, full] = await limiter.hitThenPeek(hit, peek);
+    expect([third.hits, third.limited, full.hits, full.limited]).to.deep.equal([3, true, 2, true]);
+    expect(full.retryAfterSeconds).to.be.within(1, 60);
+  });
+
   it('when rate limiting is switched off, then nothing is refused', async () => {
     const open = buildTestDeps({
       env: { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_LOGIN_PER_IP: '1/60' },
