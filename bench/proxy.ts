@@ -18,7 +18,7 @@ import { database, freePort } from './proxy/bench-database.js';
 import { propagationMs } from './proxy/propagation.js';
 import { startEntry, startProxyStack, stopChildren, waitFor } from './proxy/stack.js';
 import { measureThroughput } from './proxy/throughput.js';
-import { hasCommand } from './proxy/wrk.js';
+import { hasCommand } from './support/wrk.js';
 import { ratioResult, type BenchResult } from './report.js';
 
 function workerCounts(): number[] {

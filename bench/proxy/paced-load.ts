@@ -13,7 +13,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runWrk, type LoadResult } from './wrk.js';
+import { runWrk, type LoadResult } from '../support/wrk.js';
 
 const DELAY_MS = 4;
 

@@ -7,7 +7,7 @@ import { ratioResult, type BenchResult } from '../report.js';
 import { cpuSeconds } from './cpu-usage.js';
 import { pacedLoad } from './paced-load.js';
 import type { ProxyStack, Target } from './stack.js';
-import { runWrk, type LoadResult } from './wrk.js';
+import { runWrk, type LoadResult } from '../support/wrk.js';
 
 const HEADERS = { cookie: 'crm.sid=s%3Abench-session-id.signature' };
 const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
