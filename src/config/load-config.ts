@@ -16,7 +16,7 @@ export interface Config {
     poolMax: number;
     embedded: { port: number; dataDir: string };
   };
-  /** Hashing threads; `threads` undefined = one per core. */
+  /** Hashing threads; `threads` undefined = one per core plus one. */
   passwordHashing: { threads: number | undefined; nice: number };
   legacy: {
     sessionSecret: string;

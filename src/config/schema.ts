@@ -57,7 +57,7 @@ export const envSchema = z.object({
   ARGON2_TIME_COST: positiveInt(3),
   ARGON2_PARALLELISM: positiveInt(4),
   // Password hashing runs on its own threads (src/passwords/hash-pool.ts): how many at once
-  // (unset: one per core) and how much lower than the event loop they run (Linux nice, 0–19).
+  // (unset: one per core plus one) and how much lower than the event loop they run (Linux nice, 0–19).
   PASSWORD_HASH_THREADS: z.coerce
     .number({ error: 'must be a positive integer' })
     .int('must be an integer')

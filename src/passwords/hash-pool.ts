@@ -1,14 +1,15 @@
 /**
- * The hashing threads: a fixed number of worker_threads (by default one per core) that run
- * password jobs one at a time, fed from a FIFO queue in the main thread.
+ * The hashing threads: a fixed number of worker_threads (by default cores + 1, see
+ * password-hasher.ts) that run password jobs one at a time, fed from a FIFO queue in the main
+ * thread.
  *
- * Why not the libuv pool (what @node-rs/argon2's and bcrypt's async calls use): its 4 threads on
- * a 2-core machine run 4 argon2 jobs (64 MiB each) against the event loop, which then waits for
- * a core behind them, so every request, `/healthz` included, slowed down while logins saturated
- * the CPU. Here the number of jobs in flight is bounded by the cores, and each thread runs at a
- * lower priority (nice, Linux), so the event loop and PostgreSQL get a core the moment they need
- * one while hashing still takes every idle cycle. Threads start on first use and do not keep the
- * process alive while idle.
+ * Why not the libuv pool (what @node-rs/argon2's and bcrypt's async calls use): its 4 threads ran
+ * argon2 jobs (64 MiB each, all lanes on one thread) at the event loop's own priority, so on a
+ * 2-core machine every request, `/healthz` included, waited for a core behind them while logins
+ * saturated the CPU (p99 15–50 ms). Here each thread runs at a lower priority (nice, per thread on
+ * Linux), so the event loop and PostgreSQL get a core the moment they need one while hashing
+ * still takes every idle cycle, and the number of jobs in flight (memory) is bounded. Threads
+ * start on first use and do not keep the process alive while idle.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
