@@ -114,7 +114,7 @@ describe('cutover and rollback under live traffic (real monolith, proxy and ops 
       db.url,
       `UPDATE rollout_policy SET percent = 50, updated_by = 'test', reason = 'both arms'`,
     );
-    monolith = await startMonolith(db.url);
+    monolith = await startMonolith(db.url, undefined, { LOG_LEVEL: 'warn' });
     proxy = await startProxy(db.url, { PORT: String(monolith.port) });
   });
   after(async () => {
