@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from './config/load-config.js';
 import { initModels, type Models } from './db/models/index.js';
 import { createSequelize } from './db/sequelize.js';
+import { transactionWithRetry } from './db/conflict-retry.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createHashPool } from './passwords/hash-pool.js';
@@ -91,7 +92,7 @@ export function buildDeps(
       hashPool,
     );
   const legacyUsers = createLegacyUserRepository({ models, clock });
-  const transact: Transact = (work) => sequelize.transaction(work);
+  const transact: Transact = (work) => transactionWithRetry(sequelize, work);
   const fuAuth = buildFuAuth({
     config,
     sequelize,

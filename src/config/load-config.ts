@@ -36,6 +36,8 @@ export interface Config {
     dbTokenLifetimeSeconds: number;
     requiresVerification: boolean;
     passwordPolicy: { minLength: number; forbidEmail: boolean };
+    /** The contract's deliberate deviations from fastapi-users, each switchable back. */
+    compat: { unknownHash: 'bad_credentials' | 'error'; patchNullFields: 'ignore' | 'reject' };
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
     legacyWriteBack: boolean;
     userStoreRefreshMs: number;
@@ -84,6 +86,7 @@ function toConfig(e: Env): Config {
       dbTokenLifetimeSeconds: e.FU_DB_TOKEN_LIFETIME_SECONDS,
       requiresVerification: e.FU_REQUIRES_VERIFICATION,
       passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, forbidEmail: e.PASSWORD_FORBID_EMAIL },
+      compat: { unknownHash: e.FU_UNKNOWN_HASH, patchNullFields: e.FU_PATCH_NULL_FIELDS },
       argon2: {
         memoryCost: e.ARGON2_MEMORY_KIB,
         timeCost: e.ARGON2_TIME_COST,

@@ -51,8 +51,23 @@ export const envSchema = z.object({
   FU_COOKIE_MAX_AGE_SECONDS: positiveInt(3600),
   FU_DB_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
   FU_REQUIRES_VERIFICATION: boolFlag(false),
-  PASSWORD_MIN_LENGTH: positiveInt(8),
+  // Password policy (a deliberate deviation: fastapi-users validates nothing by default).
+  // PASSWORD_MIN_LENGTH=0 with PASSWORD_FORBID_EMAIL=false restores upstream's "accept anything".
+  PASSWORD_MIN_LENGTH: z.coerce
+    .number({ error: 'must be a whole number (0 turns the length rule off)' })
+    .int('must be a whole number (0 turns the length rule off)')
+    .min(0, 'must be 0 or more (0 turns the length rule off)')
+    .default(8),
   PASSWORD_FORBID_EMAIL: boolFlag(true),
+  // The contract's other deviations, each switchable back to upstream's behaviour: a stored hash
+  // in an unknown format answers 400 LOGIN_BAD_CREDENTIALS (upstream: 500), and explicit nulls in
+  // PATCH /users bodies count as "not provided" (upstream: 500; `reject` answers 422 instead).
+  FU_UNKNOWN_HASH: z
+    .enum(['bad_credentials', 'error'], { error: 'must be bad_credentials or error' })
+    .default('bad_credentials'),
+  FU_PATCH_NULL_FIELDS: z
+    .enum(['ignore', 'reject'], { error: 'must be ignore or reject' })
+    .default('ignore'),
   ARGON2_MEMORY_KIB: positiveInt(65536),
   ARGON2_TIME_COST: positiveInt(3),
   ARGON2_PARALLELISM: positiveInt(4),

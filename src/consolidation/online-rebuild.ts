@@ -41,6 +41,7 @@ import {
   swapLockSet,
   validateForeignKeys,
 } from './table-swap.js';
+import { isLockConflict } from '../db/conflict-retry.js';
 
 export { RebuildError, retarget } from './table-swap.js';
 
@@ -325,15 +326,7 @@ async function compare(
   };
 }
 
-const LOCK_BUSY = new Set(['55P03', '40P01']);
-
-function lockBusy(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { parent?: unknown }).parent) {
-    if (LOCK_BUSY.has(String((e as { code?: string }).code))) return true;
-    if (e === (e as { parent?: unknown }).parent) break;
-  }
-  return false;
-}
+const lockBusy = isLockConflict;
 
 /** Step 5, retried while other transactions keep the lock from us (they win; we wait our turn). */
 export async function swap(

@@ -103,7 +103,15 @@ export function buildFuAuth(input: {
   return {
     deps: {
       store,
-      manager: createUserManager({ store, hasher, tokens, hooks, policy: settings.passwordPolicy }),
+      manager: createUserManager({
+        store,
+        hasher,
+        tokens,
+        hooks,
+        policy: settings.passwordPolicy,
+        unknownHash: settings.compat.unknownHash,
+      }),
+      patchNullFields: settings.compat.patchNullFields,
       jwt,
       database,
       authenticator: createAuthenticator({ jwt, database }),

@@ -19,4 +19,6 @@ export interface FuAuthDeps {
   /** FU_REQUIRES_VERIFICATION: both the auth and the users router (upstream's per-router flag). */
   requiresVerification: boolean;
   cookie: CookieSettings;
+  /** FU_PATCH_NULL_FIELDS: explicit nulls in PATCH /users bodies are ignored, or answered 422. */
+  patchNullFields: 'ignore' | 'reject';
 }

@@ -20,6 +20,19 @@ export interface UserManagerDeps {
   tokens: ActionTokens;
   hooks: FuAuthHooks;
   policy: PasswordPolicy;
+  /**
+   * FU_UNKNOWN_HASH: `bad_credentials` (default) answers a stored hash in an unknown format like a
+   * wrong password; `error` restores upstream, where pwdlib's UnknownHashError becomes a 500.
+   */
+  unknownHash?: 'bad_credentials' | 'error';
+}
+
+/** What pwdlib raises for a hash no hasher identifies; upstream lets it become a 500. */
+export class UnknownHashError extends Error {
+  constructor() {
+    super('the stored password hash has an unknown format (FU_UNKNOWN_HASH=error)');
+    this.name = 'UnknownHashError';
+  }
 }
 
 export interface UserCreate {
@@ -109,6 +122,11 @@ export function createUserManager(deps: UserManagerDeps) {
         await hasher.dummyVerify(password);
         return null;
       }
+      const stored =
+        subject.kind === 'user' ? subject.user.hashedPassword : subject.candidate.hashedPassword;
+      // A NULL legacy hash (an invited user) has no upstream equivalent: it stays "bad credentials".
+      if (deps.unknownHash === 'error' && hasher.format(stored) === 'unknown')
+        throw new UnknownHashError();
       const check = await checkPassword({ store, hasher }, subject, password);
       return check.verified ? check.user : null;
     },

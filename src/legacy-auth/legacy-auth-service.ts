@@ -54,11 +54,14 @@ export function createLegacyAuthService({
       if (await users.findByEmailExact(body.email)) throw new AppError('EMAIL_TAKEN');
       const hashedPassword = await hasher.hashLegacy(body.password);
       try {
-        return await users.create({
-          email: body.email,
-          fullName: body.full_name ?? null,
-          hashedPassword,
-        });
+        // In a transaction so that losing a deadlock to concurrent work (the cutover's triggers,
+        // say) runs the insert again instead of failing the registration.
+        return await transact((transaction) =>
+          users.create(
+            { email: body.email, fullName: body.full_name ?? null, hashedPassword },
+            transaction,
+          ),
+        );
       } catch (error) {
         // Two registrations racing for one address: the unique index decides, the loser gets 409.
         if (error instanceof UniqueConstraintError)

@@ -31,8 +31,14 @@ export function addUserRoutes(router: Router, deps: FuAuthDeps): void {
     sendJson(res, 200, userRead(credentialOf(req).user));
   });
 
+  const updateBody = (req: Request): UserUpdateInput => {
+    const body = modelBody(userUpdate, bodyInput(req));
+    if (deps.patchNullFields === 'reject') rejectNulls(body);
+    return body;
+  };
+
   router.patch('/users/me', ...jsonBody(), current, async (req, res) => {
-    const update = updateDict(modelBody(userUpdate, bodyInput(req)), { safe: true });
+    const update = updateDict(updateBody(req), { safe: true });
     const user = await deps.manager.update(credentialOf(req).user, update, requestInfo(req));
     sendJson(res, 200, userRead(user));
   });
@@ -43,7 +49,7 @@ export function addUserRoutes(router: Router, deps: FuAuthDeps): void {
 
   router.patch('/users/:id', ...jsonBody(), superuser, async (req, res) => {
     const user = await target(req);
-    const update = updateDict(modelBody(userUpdate, bodyInput(req)), { safe: false });
+    const update = updateDict(updateBody(req), { safe: false });
     sendJson(res, 200, userRead(await deps.manager.update(user, update, requestInfo(req))));
   });
 
@@ -67,4 +73,19 @@ export function updateDict(body: UserUpdateInput, { safe }: { safe: boolean }): 
   if (body.is_superuser != null) dict.is_superuser = body.is_superuser;
   if (body.is_verified != null) dict.is_verified = body.is_verified;
   return dict;
+}
+
+/** The type errors pydantic would give if the fields were not Optional (FU_PATCH_NULL_FIELDS=reject). */
+const NOT_NULL: Record<string, { type: string; msg: string }> = {
+  email: { type: 'string_type', msg: 'Input should be a valid string' },
+  is_active: { type: 'bool_type', msg: 'Input should be a valid boolean' },
+  is_superuser: { type: 'bool_type', msg: 'Input should be a valid boolean' },
+  is_verified: { type: 'bool_type', msg: 'Input should be a valid boolean' },
+};
+
+function rejectNulls(body: UserUpdateInput): void {
+  const issues = Object.entries(NOT_NULL)
+    .filter(([field]) => body[field as keyof UserUpdateInput] === null)
+    .map(([field, issue]) => ({ ...issue, loc: ['body', field], input: null }));
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', { issues });
 }

@@ -10,6 +10,7 @@ import {
   type FuUserChanges,
   type UserStore,
 } from './user-store.js';
+import { transactionWithRetry } from '../../db/conflict-retry.js';
 
 interface FuUserRow {
   id: string;
@@ -79,7 +80,8 @@ export function createFuUsersStore({
   const store: UserStore = {
     kind: 'fu_users',
     legacyPasswordMirror: writeBack,
-    transaction: (work) => sequelize.transaction(work),
+    // A registration racing the cutover's triggers can be a deadlock victim: it simply runs again.
+    transaction: (work) => transactionWithRetry(sequelize, work),
 
     getById: (id, transaction) => select('id = :id', { id }, transaction),
     getByEmail: (email, transaction) =>

@@ -6,6 +6,7 @@ import {
   type FuUserChanges,
   type UserStore,
 } from './user-store.js';
+import { transactionWithRetry } from '../../db/conflict-retry.js';
 
 interface UserRow {
   id: string;
@@ -77,7 +78,8 @@ export function createUsersStore({
   const store: UserStore = {
     kind: 'users',
     legacyPasswordMirror: keepBcryptCopy,
-    transaction: (work) => sequelize.transaction(work),
+    // A registration racing the cutover's triggers can be a deadlock victim: it simply runs again.
+    transaction: (work) => transactionWithRetry(sequelize, work),
 
     getById: (id, transaction) =>
       /^[0-9a-f-]{36}$/i.test(id)

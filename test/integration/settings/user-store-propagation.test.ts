@@ -57,6 +57,20 @@ describe('user_store propagation to every instance', () => {
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {
+      // start() resolves after the first read; the LISTEN connections open just after it.
+      const listening = async () =>
+        Number(
+          (
+            await admin.query<{ n: string }>(
+              `SELECT count(*) AS n FROM pg_stat_activity
+                WHERE application_name = 'authshift-settings-listen' AND datname = current_database()
+                  AND state = 'idle' AND query LIKE 'LISTEN%'`,
+            )
+          ).rows[0]?.n,
+        );
+      for (let waited = 0; (await listening()) < 3 && waited < 5000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const { rows } = await admin.query<{ ended: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
           WHERE application_name = 'authshift-settings-listen' AND datname = current_database()`,
