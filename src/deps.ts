@@ -7,7 +7,8 @@ import type { Sequelize } from 'sequelize';
 import type { RequestHandler } from 'express';
 import type { Config } from './config/load-config.js';
 import { initModels, type Models } from './db/models/index.js';
-import { createSequelize } from './db/sequelize.js';
+import { busyConnections, createSequelize } from './db/sequelize.js';
+import { waitUntilQuiet } from './lib/wait-until-quiet.js';
 import { transactionWithRetry } from './db/conflict-retry.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -151,6 +152,11 @@ export function buildDeps(
       clearInterval(pruneRateLimits);
       store.close();
       await fuAuth.userStore.stop();
+      // Requests whose clients hung up still run after the HTTP drain: let them finish first.
+      await waitUntilQuiet([
+        () => busyConnections(sequelize),
+        () => hashPool.stats().running + hashPool.stats().queued,
+      ]);
       await Promise.allSettled([sequelize.close(), pool.end(), hashPool.close()]);
     },
   };

@@ -17,3 +17,14 @@ export function createSequelize({ url, poolMax, logger }: DatabaseOptions): Sequ
     dialectOptions: { application_name: 'authshift' },
   });
 }
+
+/**
+ * Connections checked out of Sequelize's pool, plus callers waiting for one. Sequelize keeps its
+ * pool (sequelize-pool) untyped, so this reads its documented counters defensively.
+ */
+export function busyConnections(sequelize: Sequelize): number {
+  const pool = (
+    sequelize.connectionManager as unknown as { pool?: { using?: number; waiting?: number } }
+  ).pool;
+  return (pool?.using ?? 0) + (pool?.waiting ?? 0);
+}

@@ -1,6 +1,9 @@
+import http from 'node:http';
+import net from 'node:net';
 import { expect } from 'chai';
 import { testDatabaseUrl } from '../helpers/database.js';
 import { createLegacyUser } from '../helpers/factories.js';
+import { createFuUser } from '../helpers/fu-auth.js';
 import { freePort, startProcess, waitForHttp } from '../helpers/processes.js';
 import { buildTestDeps, TEST_ENV } from '../helpers/test-deps.js';
 
@@ -56,5 +59,83 @@ describe('monolith process (src/main.ts)', () => {
       expect(code).to.equal(0);
     }
     expect(proc.output()).to.contain('draining');
+  });
+
+  it('when clients keep their keep-alive connections busy, then SIGTERM still drains at once, exits 0, and no request outlives the database pool', async () => {
+    const port = await freePort();
+    const proc = startProcess('src/main.ts', {
+      ...TEST_ENV,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: testDatabaseUrl(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/readyz`, proc);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    let running = true;
+    let answered = 0;
+    const get = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/readyz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            answered += 1;
+            resolve();
+          });
+        });
+        req.on('error', reject);
+      });
+    // Like a load generator: every connection always has the next request ready.
+    const clients = Array.from({ length: 4 }, async () => {
+      while (running) await get().catch(() => (running = false));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = Date.now();
+    const code = await proc.stop(15_000);
+    const took = Date.now() - stopped;
+    running = false;
+    await Promise.all(clients);
+    agent.destroy();
+    expect(answered).to.be.greaterThan(10);
+    expect(code, proc.output()).to.equal(0);
+    expect(took, 'the drain did not wait for its 10 s deadline').to.be.below(5000);
+    expect(proc.output()).not.to.match(/ConnectionManager|"level":50/);
+  });
+
+  it('when clients hang up on logins that are still hashing and SIGTERM follows, then those handlers finish before the database closes (no errors)', async () => {
+    const port = await freePort();
+    // Real argon2id costs, so each login is still hashing when its client hangs up.
+    const env = {
+      ...TEST_ENV,
+      ARGON2_MEMORY_KIB: '65536',
+      ARGON2_TIME_COST: '3',
+      ARGON2_PARALLELISM: '4',
+    };
+    const deps = buildTestDeps({ env });
+    const user = await createFuUser(deps, { password: 'hang-up-password-1' });
+    await deps.close();
+    const proc = startProcess('src/main.ts', {
+      ...env,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: testDatabaseUrl(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/readyz`, proc);
+    const body = `username=${encodeURIComponent(user.email)}&password=hang-up-password-1`;
+    const sockets = Array.from({ length: 6 }, () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /fu_auth/jwt/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return socket;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    for (const socket of sockets) socket.destroy();
+    const code = await proc.stop(15_000);
+    expect(code, proc.output()).to.equal(0);
+    expect(proc.output()).not.to.match(/ConnectionManager|"level":50/);
   });
 });
