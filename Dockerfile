@@ -2,7 +2,7 @@
 # authshift: one image for the monolith (default CMD) and the proxy (its entry point under dist/proxy/).
 # Multi-stage: compile TypeScript with dev dependencies, ship production dependencies only.
 
-FROM node:24-bookworm-slim AS build
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +13,7 @@ COPY migrations ./migrations
 COPY seeders ./seeders
 RUN npm run build
 
-FROM node:24-bookworm-slim AS runtime
+FROM node:26-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
