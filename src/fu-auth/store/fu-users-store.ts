@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Clock } from '../../lib/clock.js';
 import { toLegacyUserRecord } from '../../users/legacy-user-repository.js';
 import { legacyCandidate } from './legacy-candidate.js';
 import { createLegacyMirror } from './legacy-mirror.js';
-import {
-  EmailConflictError,
-  type FuUser,
-  type FuUserChanges,
-  type UserStore,
-} from './user-store.js';
+import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
+import { createUserSelect, guardEmail } from './store-helpers.js';
 
 interface FuUserRow {
   id: string;
@@ -55,27 +51,7 @@ export function createFuUsersStore({
 }: FuUsersStoreOptions): UserStore {
   const mirror = createLegacyMirror({ sequelize, clock, writeBack });
 
-  async function select(
-    where: string,
-    replacements: Record<string, unknown>,
-    transaction?: Transaction,
-  ): Promise<FuUser | null> {
-    const [row] = await sequelize.query<FuUserRow>(
-      `SELECT ${COLUMNS} FROM fu_users WHERE ${where} LIMIT 1`,
-      { replacements, transaction, type: QueryTypes.SELECT },
-    );
-    return row ? toFuUser(row) : null;
-  }
-
-  /** Both tables' unique indexes mean the same thing to callers: the e-mail is taken. */
-  async function guardEmail<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new EmailConflictError(error);
-      throw error;
-    }
-  }
+  const select = createUserSelect<FuUserRow>(sequelize, `${COLUMNS} FROM fu_users`, toFuUser);
 
   const store: UserStore = {
     kind: 'fu_users',

@@ -1,12 +1,8 @@
-import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Clock } from '../../lib/clock.js';
-import {
-  EmailConflictError,
-  type FuUser,
-  type FuUserChanges,
-  type UserStore,
-} from './user-store.js';
+import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
+import { createUserSelect, guardEmail } from './store-helpers.js';
 
 interface UserRow {
   id: string;
@@ -54,26 +50,7 @@ export function createUsersStore({
   clock: Clock;
   keepBcryptCopy: boolean;
 }): UserStore {
-  async function select(
-    where: string,
-    replacements: Record<string, unknown>,
-    transaction?: Transaction,
-  ): Promise<FuUser | null> {
-    const [row] = await sequelize.query<UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE ${where} LIMIT 1`,
-      { replacements, transaction, type: QueryTypes.SELECT },
-    );
-    return row ? toFuUser(row) : null;
-  }
-
-  async function guardEmail<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new EmailConflictError(error);
-      throw error;
-    }
-  }
+  const select = createUserSelect<UserRow>(sequelize, `${COLUMNS} FROM users`, toFuUser);
 
   const store: UserStore = {
     kind: 'users',
