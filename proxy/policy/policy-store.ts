@@ -4,7 +4,7 @@
  * dropped LISTEN connection), and keeps the last good policy whenever the database cannot be
  * reached. Until the first read succeeds it serves FAIL_SAFE_POLICY (everyone on legacy).
  */
-import pg from 'pg';
+import { createPgListener } from '../../src/lib/db/pg-listener.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { POLICY_CHANNEL, type PolicyRepository } from '../control/policy-repository.js';
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from './rollout-policy.js';
@@ -26,8 +26,6 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
   let reading: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
-  let listener: pg.Client | undefined;
-  let reconnect: NodeJS.Timeout | undefined;
   let stopped = false;
   const subscribers = new Set<() => void>();
   const notify = () => subscribers.forEach((subscriber) => subscriber());
@@ -79,34 +77,13 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
     return reading;
   }
 
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({
-      connectionString: deps.databaseUrl,
-      application_name: 'authshift-proxy-listen',
-      connectionTimeoutMillis: 2000,
-      keepAlive: true,
-    });
-    const retry = () => {
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      if (!stopped && !reconnect)
-        reconnect = setTimeout(() => ((reconnect = undefined), void listen()), 1000);
-    };
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', () => void refresh());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${POLICY_CHANNEL}`);
-      listener = client;
-      void refresh(); // a change may have landed while we were not listening
-    } catch {
-      retry();
-    }
-  }
+  const listener = createPgListener({
+    databaseUrl: deps.databaseUrl,
+    channel: POLICY_CHANNEL,
+    applicationName: 'authshift-proxy-listen',
+    onNotification: () => void refresh(),
+    onListening: () => void refresh(),
+  });
 
   return {
     current: () => policy,
@@ -120,21 +97,14 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
     },
     async start(): Promise<void> {
       await refresh();
-      await listen();
+      await listener.start();
       timer = setInterval(() => void refresh(), deps.refreshMs);
       timer.unref();
     },
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(timer);
-      clearTimeout(reconnect);
-      const client = listener;
-      listener = undefined;
-      if (client) {
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        await client.end().catch(() => undefined);
-      }
+      await listener.stop();
       await reading;
     },
   };

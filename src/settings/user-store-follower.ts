@@ -4,7 +4,7 @@
  * a dropped LISTEN connection). While the database cannot be read it keeps the last value, so a
  * database hiccup never flips an instance back to the other store.
  */
-import pg from 'pg';
+import { createPgListener } from '../lib/db/pg-listener.js';
 import type { Logger } from '../lib/logger.js';
 import {
   SETTINGS_CHANNEL,
@@ -23,9 +23,6 @@ export function createUserStoreFollower(deps: UserStoreFollowerDeps) {
   let current: UserStoreKind = 'fu_users';
   let failing = false;
   let timer: NodeJS.Timeout | undefined;
-  let reconnect: NodeJS.Timeout | undefined;
-  let listener: pg.Client | undefined;
-  let stopped = false;
   let reading: Promise<void> | undefined;
   let firstRead: Promise<void> | undefined;
 
@@ -46,35 +43,13 @@ export function createUserStoreFollower(deps: UserStoreFollowerDeps) {
     return reading;
   }
 
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({
-      connectionString: deps.databaseUrl,
-      application_name: 'authshift-settings-listen',
-      connectionTimeoutMillis: 2000,
-      keepAlive: true,
-    });
-    const retry = () => {
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      if (!stopped && !reconnect)
-        reconnect = setTimeout(() => ((reconnect = undefined), void listen()), 1000);
-    };
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', () => void refresh());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${SETTINGS_CHANNEL}`);
-      if (stopped) return retry();
-      listener = client;
-      void refresh(); // a change may have landed while we were not listening
-    } catch {
-      retry();
-    }
-  }
+  const listener = createPgListener({
+    databaseUrl: deps.databaseUrl,
+    channel: SETTINGS_CHANNEL,
+    applicationName: 'authshift-settings-listen',
+    onNotification: () => void refresh(),
+    onListening: () => void refresh(),
+  });
 
   return {
     current: () => current,
@@ -85,22 +60,14 @@ export function createUserStoreFollower(deps: UserStoreFollowerDeps) {
         await refresh();
         timer = setInterval(() => void refresh(), deps.refreshMs);
         timer.unref();
-        void listen();
+        void listener.start();
       })();
       return firstRead;
     },
     async stop(): Promise<void> {
-      stopped = true;
       await firstRead;
       clearInterval(timer);
-      clearTimeout(reconnect);
-      const client = listener;
-      listener = undefined;
-      if (client) {
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        await client.end().catch(() => undefined);
-      }
+      await listener.stop();
       await reading;
     },
   };
