@@ -33,9 +33,27 @@ export async function createDatabase(url: string, prefix: string): Promise<strin
   return withDatabase(url, name);
 }
 
+/**
+ * Drops the database, after giving connections that are already closing time to finish.
+ * pg's `Pool.end()` resolves once it has *sent* its goodbyes, not when the backends are gone; a
+ * forced drop in that gap terminates them, and pg reports the termination ("terminating connection
+ * due to administrator command") as an uncaught error in whichever test runs next. FORCE stays for
+ * connections a failed test really leaked.
+ */
 export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
-  await onServer(url, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await onServer(url, async (client) => {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (rows[0]!.n === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
 }
 
 /** A throw-away database on the test server, for tests that need an empty or private schema. */
