@@ -4,9 +4,9 @@
  * thread.
  *
  * Why not the libuv pool (what @node-rs/argon2's and bcrypt's async calls use): its 4 threads ran
- * argon2 jobs (64 MiB each, all lanes on one thread) at the event loop's own priority, so on a
- * 2-core machine every request, `/healthz` included, waited for a core behind them while logins
- * saturated the CPU (p99 15–50 ms). Here each thread runs at a lower priority (nice, per thread on
+ * argon2 jobs (64 MiB each; @node-rs/argon2 also spreads a job's lanes over threads of its own) at
+ * the event loop's own priority, so on a 2-core machine every request, `/healthz` included,
+ * waited for a core behind them while logins saturated the CPU (p99 15–50 ms). Here each thread runs at a lower priority (nice, per thread on
  * Linux), so the event loop and PostgreSQL get a core the moment they need one while hashing
  * still takes every idle cycle, and the number of jobs in flight (memory) is bounded. Threads
  * start on first use and do not keep the process alive while idle.
