@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { createMigrator } from '../src/db/migrator.js';
 import { createSequelize } from '../src/db/sequelize.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { database, freePort } from './proxy/bench-database.js';
+import { freePort } from '../test/helpers/processes.js';
+import { benchDatabase } from './support/bench-database.js';
 import { propagationMs } from './proxy/propagation.js';
 import { startEntry, startProxyStack, stopChildren, waitFor } from './proxy/stack.js';
 import { measureThroughput } from './proxy/throughput.js';
@@ -42,7 +43,7 @@ export async function run(): Promise<BenchResult[]> {
     );
   const counts = workerCounts();
 
-  const db = await database();
+  const db = await benchDatabase();
   const sequelize = createSequelize({ url: db.url, poolMax: 2, logger: silentLogger() });
   await createMigrator({ sequelize, databaseUrl: db.url, logger: silentLogger() }).up();
   await sequelize.close();

@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './bench-database.js';
+import { freePort } from '../../test/helpers/processes.js';
 import { startNginxSplit } from './nginx-split.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
