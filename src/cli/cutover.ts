@@ -7,10 +7,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { dryRun, executeCutover, OPS_EXIT } from '../cutover/ops.js';
-import { buildOpsDeps } from '../cutover/ops-deps.js';
-import { resolveDatabase } from '../db/database-url.js';
-import { createSequelize } from '../db/sequelize.js';
-import { createLogger } from '../lib/logger.js';
+import { withOpsDeps } from './ops-session.js';
 import { runCli } from './run-cli.js';
 
 runCli(async () => {
@@ -30,25 +27,8 @@ runCli(async () => {
     );
     return OPS_EXIT.usage;
   }
-  const logger = createLogger({ level: 'warn', name: 'cutover' });
-  const database = await resolveDatabase(config, logger);
-  const sequelize = createSequelize({ url: database.url, poolMax: 3, logger });
-  const deps = buildOpsDeps({
-    config,
-    sequelize,
-    databaseUrl: database.url,
-    logger,
-    print: (line) => console.log(line),
-    smokeUrl: values['skip-smoke'] ? null : (values['smoke-url'] ?? config.cutover.smokeUrl),
-  });
-  // Fault tests: die without any cleanup right before the named step (as a kill -9 would).
-  const killAt = process.env.AUTHSHIFT_FAULT_KILL_BEFORE_STEP;
-  if (killAt)
-    deps.beforeStep = (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL'));
-  try {
-    return values['dry-run'] ? await dryRun(deps) : await executeCutover(deps);
-  } finally {
-    await sequelize.close();
-    await database.stop();
-  }
+  const smokeUrl = values['skip-smoke'] ? null : (values['smoke-url'] ?? config.cutover.smokeUrl);
+  return withOpsDeps(config, { name: 'cutover', smokeUrl }, (deps) =>
+    values['dry-run'] ? dryRun(deps) : executeCutover(deps),
+  );
 });

@@ -6,10 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
 import { executeRollback } from '../cutover/ops.js';
-import { buildOpsDeps } from '../cutover/ops-deps.js';
-import { resolveDatabase } from '../db/database-url.js';
-import { createSequelize } from '../db/sequelize.js';
-import { createLogger } from '../lib/logger.js';
+import { withOpsDeps } from './ops-session.js';
 import { runCli } from './run-cli.js';
 
 runCli(async () => {
@@ -18,24 +15,7 @@ runCli(async () => {
     args: process.argv.slice(2),
     options: { reason: { type: 'string', default: 'npm run rollback' } },
   });
-  const logger = createLogger({ level: 'warn', name: 'rollback' });
-  const database = await resolveDatabase(config, logger);
-  const sequelize = createSequelize({ url: database.url, poolMax: 3, logger });
-  const deps = buildOpsDeps({
-    config,
-    sequelize,
-    databaseUrl: database.url,
-    logger,
-    print: (line) => console.log(line),
-    smokeUrl: null,
-  });
-  const killAt = process.env.AUTHSHIFT_FAULT_KILL_BEFORE_STEP;
-  if (killAt)
-    deps.beforeStep = (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL'));
-  try {
-    return await executeRollback(deps, values.reason);
-  } finally {
-    await sequelize.close();
-    await database.stop();
-  }
+  return withOpsDeps(config, { name: 'rollback', smokeUrl: null }, (deps) =>
+    executeRollback(deps, values.reason),
+  );
 });
