@@ -366,9 +366,11 @@ async function rebuildCaptured(
   const copy = `${table.name}__restore`;
   const list = columns.join(', ');
   await createCopyTable(sequelize, t, table.name, copy);
-  await sequelize.query(`INSERT INTO ${copy} (${list}) SELECT ${list} FROM ${snapshot}`, {
-    transaction: t,
-  });
+  const [captured] = await sequelize.query<{ n: string }>(
+    `WITH w AS (INSERT INTO ${copy} (${list}) SELECT ${list} FROM ${snapshot} RETURNING 1)
+     SELECT count(*) AS n FROM w`,
+    { type: QueryTypes.SELECT, transaction: t },
+  );
   const [newer] = await sequelize.query<{ n: string }>(
     `WITH w AS (INSERT INTO ${copy} (${list})
                 SELECT ${columns.map((c) => `l.${c}`).join(', ')} FROM ${table.name} l
@@ -395,11 +397,7 @@ async function rebuildCaptured(
     replacement: copy,
     keepTrigger: () => true,
   });
-  const [rows] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM ${snapshot}`, {
-    type: QueryTypes.SELECT,
-    transaction: t,
-  });
-  return { rewritten: Number(rows?.n ?? 0), newer: Number(newer?.n ?? 0) };
+  return { rewritten: Number(captured?.n ?? 0), newer: Number(newer?.n ?? 0) };
 }
 
 async function rewriteCaptured(
