@@ -1,8 +1,11 @@
 import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
+import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
+import { phase1Database, type Phase1Database } from './consolidation.js';
 import { createLegacyUser, type LegacyUserFixture } from './factories.js';
 import { cookieLogin, createFuUser, jwtLogin, type FuFixture } from './fu-auth.js';
+import { buildTestDeps } from './test-deps.js';
 
 export interface Phase1Data {
   legacy: LegacyUserFixture[];
@@ -50,4 +53,31 @@ export async function seedPhase1(deps: AppDeps, app: Express): Promise<Phase1Dat
     { type: QueryTypes.INSERT },
   );
   return { legacy, fu, imported };
+}
+
+export interface SeededPhase1 {
+  db: Phase1Database;
+  deps: AppDeps;
+  app: Express;
+  data: Phase1Data;
+  /** Closes the app's connections first: the database cannot be dropped under them. */
+  close(): Promise<void>;
+}
+
+/** A scratch phase-1 database seeded with seedPhase1 through an app of its own. */
+export async function seededPhase1(): Promise<SeededPhase1> {
+  const db = await phase1Database();
+  const deps = buildTestDeps({ databaseUrl: db.url });
+  const app = createApp(deps);
+  const data = await seedPhase1(deps, app);
+  return {
+    db,
+    deps,
+    app,
+    data,
+    async close() {
+      await deps.close();
+      await db.drop();
+    },
+  };
 }

@@ -1,38 +1,27 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
-import { createApp } from '../../../src/app.js';
 import { verifyConsolidation } from '../../../src/cutover/verify-consolidation.js';
-import type { AppDeps } from '../../../src/deps.js';
 import {
   count,
   dataFigures,
   errorChain,
-  phase1Database,
   type Phase1Database,
 } from '../../helpers/consolidation.js';
-import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
+import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/phase1-data.js';
 import { dumpSchema } from '../../helpers/schema-dump.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
 
 const META = ['migration_meta', 'consolidation_meta', 'consolidation_progress'];
 
 describe('consolidation migrations (migrations/consolidation)', () => {
   let db: Phase1Database;
-  let deps: AppDeps;
-  let app: Express;
   let data: Phase1Data;
+  let fixture: SeededPhase1;
 
   beforeEach(async () => {
-    db = await phase1Database();
-    deps = buildTestDeps({ databaseUrl: db.url });
-    app = createApp(deps);
-    data = await seedPhase1(deps, app);
+    fixture = await seededPhase1();
+    ({ db, data } = fixture);
   });
-  afterEach(async () => {
-    await deps.close();
-    await db.drop();
-  });
+  afterEach(() => fixture.close());
 
   it('when consolidated up, down and up again with data, then down restores schema and data exactly and up is repeatable', async () => {
     const schema0 = await dumpSchema(db.url, { exclude: META });

@@ -5,33 +5,21 @@ import { QueryTypes } from 'sequelize';
 import { copyRows } from '../../../src/consolidation/online-rebuild.js';
 import { CONSOLIDATED } from '../../../src/consolidation/users-shapes.js';
 import { verifyConsolidation } from '../../../src/cutover/verify-consolidation.js';
-import type { AppDeps } from '../../../src/deps.js';
-import { createApp } from '../../../src/app.js';
-import {
-  count,
-  errorChain,
-  phase1Database,
-  type Phase1Database,
-} from '../../helpers/consolidation.js';
-import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { count, errorChain, type Phase1Database } from '../../helpers/consolidation.js';
+import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/phase1-data.js';
 
 const PREPARED = '2026.04.01T00.00.01.prepare-users-rebuild';
 
 describe('online rebuild of users (consolidation up and down)', () => {
   let db: Phase1Database;
-  let deps: AppDeps;
   let data: Phase1Data;
+  let fixture: SeededPhase1;
 
   beforeEach(async () => {
-    db = await phase1Database();
-    deps = buildTestDeps({ databaseUrl: db.url });
-    data = await seedPhase1(deps, createApp(deps));
+    fixture = await seededPhase1();
+    ({ db, data } = fixture);
   });
-  afterEach(async () => {
-    await deps.close();
-    await db.drop();
-  });
+  afterEach(() => fixture.close());
 
   const row = async (id: number) => {
     const [r] = await db.sequelize.query<Record<string, unknown>>(

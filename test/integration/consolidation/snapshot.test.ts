@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { createApp } from '../../../src/app.js';
 import { applyDedupe, planDedupe } from '../../../src/cutover/dedupe.js';
-import type { AppDeps } from '../../../src/deps.js';
 import { createSequelize } from '../../../src/db/sequelize.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createSnapshotService, SnapshotError } from '../../../src/snapshot/snapshot-service.js';
@@ -14,26 +12,21 @@ import {
   SNAPSHOT_TABLES,
   tableFigures,
 } from '../../../src/snapshot/snapshot-sql.js';
-import { dataFigures, phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
+import { dataFigures, type Phase1Database } from '../../helpers/consolidation.js';
 import { uniqueEmail } from '../../helpers/factories.js';
-import { seedPhase1, type Phase1Data } from '../../helpers/phase1-data.js';
-import { buildTestDeps } from '../../helpers/test-deps.js';
+import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/phase1-data.js';
 
 describe('snapshot seeder and dedupe', () => {
   let db: Phase1Database;
-  let deps: AppDeps;
   let app: Express;
   let data: Phase1Data;
+  let fixture: SeededPhase1;
+
   beforeEach(async () => {
-    db = await phase1Database();
-    deps = buildTestDeps({ databaseUrl: db.url });
-    app = createApp(deps);
-    data = await seedPhase1(deps, app);
+    fixture = await seededPhase1();
+    ({ db, app, data } = fixture);
   });
-  afterEach(async () => {
-    await deps.close();
-    await db.drop();
-  });
+  afterEach(() => fixture.close());
 
   it('when restored after damage, then captured rows are byte-identical, and later accounts and password changes survive', async () => {
     const snapshots = createSnapshotService(db.sequelize);
