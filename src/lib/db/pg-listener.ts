@@ -29,11 +29,12 @@ export function createPgListener(options: PgListenerOptions): PgListener {
   let reconnect: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  function discard(lost: pg.Client): void {
+  /** Drops a connection for good; its late errors and end events no longer trigger a retry. */
+  function discard(lost: pg.Client): Promise<void> {
     lost.removeAllListeners();
     lost.on('error', () => undefined);
-    lost.end().catch(() => undefined);
     if (client === lost) client = undefined;
+    return lost.end().catch(() => undefined);
   }
 
   async function connect(): Promise<void> {
@@ -45,7 +46,7 @@ export function createPgListener(options: PgListenerOptions): PgListener {
       keepAlive: true,
     });
     const retry = () => {
-      discard(next);
+      void discard(next);
       if (!stopped && !reconnect)
         reconnect = setTimeout(() => ((reconnect = undefined), void connect()), retryMs);
     };
@@ -69,13 +70,7 @@ export function createPgListener(options: PgListenerOptions): PgListener {
     async stop() {
       stopped = true;
       clearTimeout(reconnect);
-      const current = client;
-      client = undefined;
-      if (current) {
-        current.removeAllListeners();
-        current.on('error', () => undefined);
-        await current.end().catch(() => undefined);
-      }
+      if (client) await discard(client);
     },
   };
 }
