@@ -34,7 +34,7 @@ export function isDatabaseUnreachable(error: unknown): boolean {
       return true;
     if (
       message &&
-      /Connection terminated|connection is closed|terminating connection|the database system is (starting up|shutting down)/i.test(
+      /Connection terminated|connection is closed|terminating connection|encountered a connection error|the database system is (starting up|shutting down)/i.test(
         message,
       )
     )

@@ -23,6 +23,11 @@ describe('isDatabaseUnreachable', () => {
     ['a pool that could not acquire', wrapped({}, 'SequelizeConnectionAcquireTimeoutError')],
     ['"Connection terminated unexpectedly"', new Error('Connection terminated unexpectedly')],
     ['a server starting up', new Error('the database system is starting up')],
+    [
+      // pg, for a query (a COMMIT, say) sent on a client whose socket has already failed
+      'a query on a client that lost its connection, inside a Sequelize error',
+      wrapped(new Error('Client has encountered a connection error and is not queryable')),
+    ],
     ['a cause chain', new Error('step failed', { cause: { code: 'ECONNREFUSED' } })],
   ];
   for (const [what, error] of unreachable)
