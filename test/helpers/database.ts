@@ -61,3 +61,15 @@ export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<
   const url = await createDatabase(testDatabaseUrl(), 'authshift_scratch');
   return { url, drop: () => dropDatabase(url) };
 }
+
+/**
+ * A pg pool for a test's own queries. An idle pooled connection that the server ends (a forced
+ * drop or restart of the test database) is reported by pg-pool as an `error` event; with no
+ * listener that is an uncaught error blamed on whichever test runs next. Queries still reject as
+ * usual, so nothing a test asserts is hidden.
+ */
+export function testPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {});
+  return pool;
+}

@@ -9,6 +9,7 @@ import {
 import { decideForEmail } from '../../../proxy/policy/decide.js';
 import { bucketOf } from '../../../proxy/policy/bucket.js';
 import { createLegacyUser } from '../../helpers/factories.js';
+import { testPool } from '../../helpers/database.js';
 import { migratedScratchDatabase } from '../../helpers/proxy-stack.js';
 
 describe('rollout control plane (PostgreSQL)', () => {
@@ -18,7 +19,7 @@ describe('rollout control plane (PostgreSQL)', () => {
 
   before(async () => {
     db = await migratedScratchDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 3 });
+    pool = testPool(db.url, 3);
     repository = createPolicyRepository(pool);
   });
   after(async () => {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import pg from 'pg';
+import type pg from 'pg';
 import { UsageError } from '../../../proxy/cli/run-entry.js';
 import { runRollout } from '../../../proxy/cli/rollout-commands.js';
 import { createPolicyRepository } from '../../../proxy/control/policy-repository.js';
 import { verifyOverride } from '../../../proxy/policy/override.js';
+import { testPool } from '../../helpers/database.js';
 import { migratedScratchDatabase } from '../../helpers/proxy-stack.js';
 
 describe('rollout CLI (commands against PostgreSQL)', () => {
@@ -32,7 +33,7 @@ describe('rollout CLI (commands against PostgreSQL)', () => {
 
   before(async () => {
     db = await migratedScratchDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pool = testPool(db.url, 2);
   });
   after(async () => {
     await pool.end();
