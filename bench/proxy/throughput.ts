@@ -1,7 +1,8 @@
 /**
  * Throughput and latency of one configuration of the proxy benchmark: wrk -t1 -c32 against each
  * target in interleaved rounds (best of 2 × BENCH_PROXY_SECONDS), CPU per request of each
- * serving process tree, and the proxy's added p99 at half of its own best rate.
+ * serving process tree, and the p99 the proxy (and, for reference, the bare pipe and nginx) add
+ * at half of the proxy's own best rate.
  */
 import { ratioResult, type BenchResult } from '../report.js';
 import { cpuSeconds } from './cpu-usage.js';
@@ -86,31 +87,53 @@ export async function measureThroughput(stack: ProxyStack, direct: Target): Prom
   ratio('proxy throughput vs no proxy', 'upstream direct', best.direct!.rps, p.rps);
   if (best.nginx)
     ratio('p99 at full load', 'nginx split_clients', best.nginx.p99Ms, p.p99Ms, { unit: 'ms' });
-  results.push(await halfLoad(stack.proxy, direct, p.rps, procs));
+  results.push(...(await halfLoad(stack, direct, p.rps, procs)));
   return results;
 }
 
+/**
+ * Open-loop latency at half the proxy's best rate: the upstream directly (the anchor), the proxy,
+ * and, as references at the same rate, the bare Node pipe proxy and nginx (what a Node proxy with
+ * no work of its own, and a C proxy, add on this machine).
+ */
 async function halfLoad(
-  proxy: Target,
+  stack: ProxyStack,
   direct: Target,
   proxyRps: number,
   procs: string,
-): Promise<BenchResult> {
+): Promise<BenchResult[]> {
   const rate = Math.round(proxyRps / 2);
-  const base = await pacedLoad(direct.url, { rate, seconds: 6, headers: HEADERS });
-  const through = await pacedLoad(proxy.url, { rate, seconds: 6, headers: HEADERS });
-  const added = through.p99Ms - base.p99Ms;
+  const paced = (t: Target) => pacedLoad(t.url, { rate, seconds: 6, headers: HEADERS });
+  const base = await paced(direct);
+  const through = await paced(stack.proxy);
+  const bare = await paced(stack.bare);
+  const nginx = stack.nginx ? await paced(stack.nginx) : undefined;
+  const line = (name: string, r: LoadResult) =>
+    `${name} p50 ${r.p50Ms.toFixed(2)} / p99 ${r.p99Ms.toFixed(2)} ms` +
+    (r === base ? '' : ` (+${(r.p99Ms - base.p99Ms).toFixed(2)})`);
   console.log(
-    `[${procs}] half load (~${rate} req/s offered by ${through.connections} paced connections, 6 s; achieved direct ${Math.round(base.rps)}, proxy ${Math.round(through.rps)} req/s): direct p50 ${base.p50Ms.toFixed(2)} / p99 ${base.p99Ms.toFixed(2)} ms; proxy p50 ${through.p50Ms.toFixed(2)} / p99 ${through.p99Ms.toFixed(2)} ms; added p99 ${added.toFixed(2)} ms`,
+    `[${procs}] half load (~${rate} req/s offered by ${through.connections} paced connections, 6 s each): ` +
+      [
+        line('direct', base),
+        line('proxy', through),
+        line('bare', bare),
+        ...(nginx ? [line('nginx', nginx)] : []),
+      ].join('; '),
   );
-  return {
-    what: `p99 at half load (${rate} req/s) [${procs}]`,
+  const added = (r: LoadResult) => r.p99Ms - base.p99Ms;
+  const result = (what: string, r: LoadResult, target: string, pass: boolean): BenchResult => ({
+    what: `${what} (${rate} req/s) [${procs}]`,
     anchor: 'upstream direct, same rate',
     anchorValue: base.p99Ms,
-    value: through.p99Ms,
-    ratio: through.p99Ms / base.p99Ms,
-    target: 'added ≤ 2 ms',
-    pass: added <= 2,
+    value: r.p99Ms,
+    ratio: r.p99Ms / base.p99Ms,
+    target,
+    pass,
     unit: 'ms',
-  };
+  });
+  return [
+    result('p99 at half load', through, 'added ≤ 2 ms', added(through) <= 2),
+    result('bare Node proxy p99 at half load', bare, '(information)', true),
+    ...(nginx ? [result('nginx p99 at half load', nginx, '(information)', true)] : []),
+  ];
 }
