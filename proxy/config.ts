@@ -64,6 +64,8 @@ export const proxyEnvSchema = z.object({
     .max(100, 'must be from 0.01 to 100')
     .default(10),
   PROXY_DASHBOARD_SESSION_SECONDS: positiveInt(8 * 3600),
+  PROXY_DASHBOARD_LOGIN_MAX_FAILURES: positiveInt(10),
+  PROXY_DASHBOARD_LOGIN_WINDOW_SECONDS: positiveInt(300),
 });
 
 export type ProxyEnv = z.output<typeof proxyEnvSchema>;
@@ -87,7 +89,12 @@ export interface ProxyConfig {
   policyRefreshMs: number;
   guard: { enabled: boolean; windowSeconds: number; minRequests: number; errorRate: number };
   /** A percentage change larger than `percentConfirmStep` points asks the operator to confirm. */
-  dashboard: { percentConfirmStep: number; sessionSeconds: number };
+  dashboard: {
+    percentConfirmStep: number;
+    sessionSeconds: number;
+    /** Wrong tokens per client address per window before the login form locks (login-throttle.ts). */
+    login: { maxFailures: number; windowSeconds: number };
+  };
 }
 
 /** SECURITY: production never runs on secrets from this repository nor on the embedded database. */
@@ -134,6 +141,10 @@ function toProxyConfig(e: ProxyEnv): ProxyConfig {
     dashboard: {
       percentConfirmStep: e.PROXY_DASHBOARD_PERCENT_STEP,
       sessionSeconds: e.PROXY_DASHBOARD_SESSION_SECONDS,
+      login: {
+        maxFailures: e.PROXY_DASHBOARD_LOGIN_MAX_FAILURES,
+        windowSeconds: e.PROXY_DASHBOARD_LOGIN_WINDOW_SECONDS,
+      },
     },
   };
 }

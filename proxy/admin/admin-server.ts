@@ -11,6 +11,7 @@ import { ProxyError, sendError } from '../proxy-errors.js';
 import { adminPrincipal } from './admin-auth.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboardRoutes } from './dashboard-routes.js';
+import { createLoginThrottle } from './login-throttle.js';
 import { sendJson } from './json-io.js';
 import { isDashboardCall } from './same-origin.js';
 import { createAssetServer } from './static-files.js';
@@ -23,6 +24,8 @@ export function createAdminServer(deps: ProxyDeps): Server {
     token: deps.config.admin.token,
     sessionSeconds: deps.config.dashboard.sessionSeconds,
     clock: deps.clock,
+    logger: deps.logger,
+    throttle: createLoginThrottle({ ...deps.config.dashboard.login, clock: deps.clock }),
     assets: createAssetServer(),
   });
   const open: Record<string, (res: ServerResponse) => Promise<void>> = {

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/lib/clock.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { constantTimeEqual } from '../../src/lib/random.js';
 import { readLimitedBody } from '../http/read-body.js';
 import { ProxyError } from '../proxy-errors.js';
@@ -19,6 +20,7 @@ import {
   issueDashboardSession,
   sessionCookie,
 } from './dashboard-session.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { isSameOrigin } from './same-origin.js';
 import { DASHBOARD_FILES, PAGES, type AssetServer } from './static-files.js';
 
@@ -27,9 +29,13 @@ export interface DashboardRouteDeps {
   sessionSeconds: number;
   clock: Clock;
   assets: AssetServer;
+  throttle: LoginThrottle;
+  logger: Logger;
 }
 
 const LOGIN_FAILED = '<p class="login-error" role="alert">That is not the admin token.</p>';
+const loginLocked = (seconds: number) =>
+  `<p class="login-error" role="alert">Too many wrong tokens from this address. Try again in ${seconds} s.</p>`;
 
 function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}) {
   res.writeHead(303, { location, 'cache-control': 'no-store', ...headers });
@@ -41,13 +47,29 @@ export function createDashboardRoutes(deps: DashboardRouteDeps) {
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isSameOrigin(req)) throw new ProxyError('CROSS_SITE_REQUEST');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = deps.throttle.retryAfterSeconds(address);
+    if (wait > 0) {
+      req.resume(); // the typed token is not even read
+      return assets.sendPage(res, 429, PAGES.login, loginLocked(wait), {
+        'retry-after': String(wait),
+      });
+    }
     const read = await readLimitedBody(req, 4096);
     if (!read.ok)
       throw new ProxyError(read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY');
     const typed = new URLSearchParams(read.body.toString('utf8')).get('token') ?? '';
     // SECURITY: the same constant-time comparison as the bearer token.
-    if (!constantTimeEqual(typed.trim(), deps.token))
+    if (!constantTimeEqual(typed.trim(), deps.token)) {
+      // SECURITY: the address, never what was typed.
+      if (deps.throttle.failed(address))
+        deps.logger.warn(
+          { address },
+          'dashboard login locked for this address: too many wrong tokens',
+        );
       return assets.sendPage(res, 401, PAGES.login, LOGIN_FAILED);
+    }
+    deps.throttle.succeeded(address);
     const value = issueDashboardSession(
       deps.token,
       deps.clock.now().getTime(),

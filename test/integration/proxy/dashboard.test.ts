@@ -309,3 +309,44 @@ describe('proxy dashboard (admin port)', () => {
     expect(res.headers.get('set-cookie')).to.match(/^authshift_admin=; .*Max-Age=0$/);
   });
 });
+
+describe('proxy dashboard login throttle (admin port)', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let admin: Awaited<ReturnType<typeof adminServer>>;
+
+  before(async () => {
+    db = await migratedScratchDatabase();
+    admin = await adminServer({
+      DATABASE_URL: db.url,
+      PROXY_DASHBOARD_LOGIN_MAX_FAILURES: '2',
+      PROXY_DASHBOARD_LOGIN_WINDOW_SECONDS: '120',
+    });
+  });
+  after(async () => {
+    await drain(admin.server, 500);
+    await admin.deps.close();
+    await db.drop();
+  });
+
+  const login = (token: string) =>
+    admin.call('/dashboard/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: admin.origin },
+      body: new URLSearchParams({ token }).toString(),
+    });
+
+  it('when an address types too many wrong tokens, then even the right one gets 429 with Retry-After, and the bearer API still answers', async () => {
+    expect((await login('wrong-token-number-one')).status).to.equal(401);
+    expect((await login('wrong-token-number-two')).status).to.equal(401);
+    const locked = await login(ADMIN_TOKEN);
+    expect(locked.status).to.equal(429);
+    expect(locked.headers.get('set-cookie')).to.equal(null);
+    const wait = Number(locked.headers.get('retry-after'));
+    expect(wait).to.be.within(1, 120);
+    expect(await locked.text()).to.contain('Too many wrong tokens from this address');
+    const metrics = await admin.call('/metrics', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(metrics.status, 'machine clients are not locked out').to.equal(200);
+  });
+});
