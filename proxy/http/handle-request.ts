@@ -12,7 +12,7 @@ import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
 import { createDecisionRecorder, createRequestRecorder, type ProxyMetrics } from '../metrics.js';
 import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
-import { emailFromBody } from '../policy/body-email.js';
+import { fieldFromBody } from '../policy/body-field.js';
 import { sessionEngine } from '../policy/credentials.js';
 import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
 import { verifyOverride } from '../policy/override.js';
@@ -164,7 +164,8 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (route.kind === 'fu_auth' && !gated) return forward(req, res, ctx, 'new');
 
     const facts = requestFacts(req, override);
-    if (route.identityField) {
+    const bodyField = route.identityField ?? route.credentialField;
+    if (bodyField) {
       const read = await readLimitedBody(req, settings.bodyLimitBytes);
       if (!read.ok)
         return fail(
@@ -174,8 +175,12 @@ export function createRequestHandler(deps: HandlerDeps) {
           read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY',
         );
       ctx.body = read.body;
-      const email = emailFromBody(read.body, req.headers['content-type'], route.identityField);
-      if (email !== undefined) facts.email = email;
+      const value = fieldFromBody(read.body, req.headers['content-type'], bodyField);
+      if (value !== undefined) {
+        if (route.identityField) facts.email = value;
+        // The token is this route's own credential: it names the engine over any cookie.
+        else facts.session = 'new';
+      }
     }
     const decision = decide(facts, policy);
     record(ctx, decision);

@@ -4,7 +4,7 @@
  * SECURITY: matching is case-insensitive and ignores one trailing slash, as Express routing
  * does; otherwise `/FU_AUTH/register` would reach the monolith around the gate.
  */
-import type { IdentityField } from '../policy/body-email.js';
+import type { CredentialField, IdentityField } from '../policy/body-field.js';
 
 export type RouteKind = 'legacy_auth' | 'fu_auth' | 'passthrough';
 
@@ -14,6 +14,12 @@ export interface RouteInfo {
   label: string;
   /** Set for the small bodies that are buffered to read the e-mail. */
   identityField?: IdentityField;
+  /**
+   * Set for the native routes whose body carries a token the new engine issued (reset and
+   * verification): with the gate on, such a request has affinity to the new engine, like a bearer
+   * token, instead of being anonymous.
+   */
+  credentialField?: CredentialField;
 }
 
 const LEGACY_ROUTES = new Set(['login', 'logout', 'me', 'register', 'change-password']);
@@ -23,8 +29,13 @@ const FU_IDENTITY: Record<string, IdentityField> = {
   '/fu_auth/cookie/login': 'username',
   '/fu_auth/register': 'email',
   '/fu_auth/forgot-password': 'email',
+  '/fu_auth/request-verify-token': 'email',
   '/fu_auth/legacy/login': 'email',
   '/fu_auth/legacy/register': 'email',
+};
+const FU_CREDENTIAL: Record<string, CredentialField> = {
+  '/fu_auth/reset-password': 'token',
+  '/fu_auth/verify': 'token',
 };
 
 export function pathOf(url: string): string {
@@ -50,7 +61,13 @@ export function classifyRoute(method: string, url: string): RouteInfo {
   }
   if (path === '/fu_auth' || path.startsWith('/fu_auth/')) {
     const field = post ? FU_IDENTITY[path] : undefined;
-    return { kind: 'fu_auth', label: '/fu_auth/*', ...(field ? { identityField: field } : {}) };
+    const credential = post ? FU_CREDENTIAL[path] : undefined;
+    return {
+      kind: 'fu_auth',
+      label: '/fu_auth/*',
+      ...(field ? { identityField: field } : {}),
+      ...(credential ? { credentialField: credential } : {}),
+    };
   }
   if (path.startsWith('/api/')) return { kind: 'passthrough', label: '/api/*' };
   if (path === '/healthz' || path === '/readyz') return { kind: 'passthrough', label: path };

@@ -272,7 +272,9 @@ describe('proxy processes: split, control plane and contract', function () {
   });
 
   it('when gate_fu_auth is on, then /fu_auth answers 404 {"detail":"Not Found"} to legacy-arm users and passes new-arm users through', async () => {
-    await apply(`gate_fu_auth = true, percent = 0, allow_emails = ARRAY['gated-in@x.test']`);
+    await apply(
+      `gate_fu_auth = true, percent = 0, allow_emails = ARRAY['gated-in@x.test', 'gated-in@example.com']`,
+    );
     const post = (path: string, body: string, type: string, headers: Record<string, string> = {}) =>
       fetch(`${a.url}${path}`, {
         method: 'POST',
@@ -295,6 +297,36 @@ describe('proxy processes: split, control plane and contract', function () {
     expect(await outForm.json()).to.deep.equal({ detail: 'Not Found' });
     const anonymous = await fetch(`${a.url}/fu_auth/users/me`);
     expect(await anonymous.json()).to.deep.equal({ detail: 'Not Found' });
+    const outVerify = await post(
+      '/fu_auth/request-verify-token',
+      JSON.stringify({ email: 'outside@x.test' }),
+      'application/json',
+    );
+    expect(await outVerify.json()).to.deep.equal({ detail: 'Not Found' });
+    const noToken = await post('/fu_auth/verify', '{}', 'application/json');
+    expect(await noToken.json(), 'a verify body without a token is anonymous').to.deep.equal({
+      detail: 'Not Found',
+    });
+    // A reset or verification token is a credential only the new engine issues: it reaches it,
+    // which judges the token (here: a bad one), as a bearer token would.
+    for (const path of ['/fu_auth/reset-password', '/fu_auth/verify']) {
+      const res = await post(
+        path,
+        JSON.stringify({ token: 'not.a.token', password: 'long-enough-1' }),
+        'application/json',
+        { cookie: 'crm.sid=s%3Alegacy-session.sig' },
+      );
+      expect(res.headers.get('x-authshift-arm'), path).to.equal('new');
+      expect(res.status, path).to.equal(400);
+      expect(((await res.json()) as { detail: string }).detail, path).to.match(/_BAD_TOKEN$/);
+    }
+    const inVerify = await post(
+      '/fu_auth/request-verify-token',
+      JSON.stringify({ email: 'gated-in@example.com' }), // .test is a special-use domain to EmailStr
+      'application/json',
+    );
+    expect(inVerify.status).to.equal(202);
+    expect(inVerify.headers.get('x-authshift-arm')).to.equal('new');
     // Passed through: whatever the monolith answers, it is not the gate's body.
     for (const res of [
       await post(

@@ -16,6 +16,7 @@ describe('route table', () => {
     ['POST', '/FU_AUTH/cookie/login', 'fu_auth', '/fu_auth/*', 'username'],
     ['POST', '/fu_auth/register', 'fu_auth', '/fu_auth/*', 'email'],
     ['POST', '/fu_auth/forgot-password', 'fu_auth', '/fu_auth/*', 'email'],
+    ['POST', '/fu_auth/request-verify-token', 'fu_auth', '/fu_auth/*', 'email'],
     ['GET', '/fu_auth/users/me', 'fu_auth', '/fu_auth/*', undefined],
     ['GET', '/fu_authx', 'passthrough', 'other', undefined],
     ['GET', '/api/contacts', 'passthrough', '/api/*', undefined],
@@ -29,6 +30,17 @@ describe('route table', () => {
       expect(route.identityField).to.equal(field);
     });
   }
+
+  it('when a native reset or verify body is posted, then its token is read as a credential, not an e-mail', () => {
+    for (const path of ['/fu_auth/reset-password', '/FU_AUTH/verify/']) {
+      expect(classifyRoute('POST', path)).to.deep.equal({
+        kind: 'fu_auth',
+        label: '/fu_auth/*',
+        credentialField: 'token',
+      });
+      expect(classifyRoute('GET', path).credentialField).to.equal(undefined);
+    }
+  });
 
   it('when the new arm serves /auth/<rest>, then the path becomes /fu_auth/legacy/<rest> with the query kept', () => {
     expect(newArmUrl('/auth/login?next=%2F')).to.equal('/fu_auth/legacy/login?next=%2F');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { emailFromBody } from '../../../../proxy/policy/body-email.js';
+import { fieldFromBody } from '../../../../proxy/policy/body-field.js';
 import { sessionEngine } from '../../../../proxy/policy/credentials.js';
 
 describe('session engine markers (no database lookup)', () => {
@@ -29,7 +29,13 @@ describe('session engine markers (no database lookup)', () => {
 describe('e-mail from a small body', () => {
   const json = 'application/json; charset=utf-8';
   const form = 'application/x-www-form-urlencoded';
-  const cases: [string, string, string | undefined, 'email' | 'username', string | undefined][] = [
+  const cases: [
+    string,
+    string,
+    string | undefined,
+    'email' | 'username' | 'token',
+    string | undefined,
+  ][] = [
     ['JSON with email', '{"email":"Ann@x.test","password":"p"}', json, 'email', 'Ann@x.test'],
     ['a form with email', 'email=ann%40x.test&password=p', form, 'email', 'ann@x.test'],
     [
@@ -44,10 +50,18 @@ describe('e-mail from a small body', () => {
     ['a non-string email', '{"email":42}', json, 'email', undefined],
     ['an empty email', '{"email":""}', json, 'email', undefined],
     ['an unknown content type', 'email=ann@x.test', 'text/plain', 'email', undefined],
+    [
+      'a reset body, read for its token',
+      '{"token":"a.b.c","password":"p"}',
+      json,
+      'token',
+      'a.b.c',
+    ],
+    ['a verify body without a token', '{"email":"ann@x.test"}', json, 'token', undefined],
   ];
   for (const [when, body, type, field, email] of cases) {
-    it(`when the body is ${when}, then the e-mail is ${email ?? 'unknown'}`, () => {
-      expect(emailFromBody(Buffer.from(body), type, field)).to.equal(email);
+    it(`when the body is ${when}, then the ${field} is ${email ?? 'unknown'}`, () => {
+      expect(fieldFromBody(Buffer.from(body), type, field)).to.equal(email);
     });
   }
 });

@@ -1,15 +1,18 @@
 /**
- * The e-mail a login, registration or forgot-password body names: JSON `{"email": …}`, or a
- * form-encoded field (`email` for the legacy contract, `username` for fastapi-users' OAuth2
- * password form). Anything unreadable yields undefined: the upstream, not the proxy, tells the
- * client what is wrong with its body.
+ * A string field of a small request body the proxy buffered to decide: the e-mail a login,
+ * registration, forgot-password or request-verify-token body names (JSON `{"email": …}`, or a
+ * form-encoded field: `email` for the legacy contract, `username` for fastapi-users' OAuth2
+ * password form), or the new engine's reset or verification `token`. Anything unreadable yields
+ * undefined: the upstream, not the proxy, tells the client what is wrong with its body.
  */
 export type IdentityField = 'email' | 'username';
+/** A body field that carries a credential only the new engine issues. */
+export type CredentialField = 'token';
 
-export function emailFromBody(
+export function fieldFromBody(
   body: Buffer,
   contentType: string | undefined,
-  field: IdentityField,
+  field: IdentityField | CredentialField,
 ): string | undefined {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const text = body.toString('utf8');
