@@ -87,7 +87,7 @@ export function buildProxyDeps(
     metrics,
     guard,
     series: createArmTimeSeries(clock),
-    migrationState: createMigrationState(pool),
+    migrationState: createMigrationState(pool, clock),
     instance: `${os.hostname()}:${process.pid}`,
     async close() {
       await guard.settled();

@@ -9,6 +9,7 @@
  * - the snapshots (`authshift_snapshots.manifest`) with their row counts — counts only, never rows.
  */
 import type pg from 'pg';
+import type { Clock } from '../../src/lib/clock.js';
 
 interface StepRow {
   name: string;
@@ -73,8 +74,36 @@ function runToJson(row: RunRow) {
   };
 }
 
-export function createMigrationState(pool: pg.Pool) {
-  async function counts() {
+/**
+ * PERF: the counts scan the user tables (an anti-join over every legacy row before
+ * consolidation), and every open dashboard page asks every 15 s. They are computed at most once
+ * per `COUNTS_MAX_AGE_MS` per proxy process, concurrent readers share one computation, and a
+ * failure is not remembered; `counted_at` says how old the figures are.
+ */
+export const COUNTS_MAX_AGE_MS = 10_000;
+
+interface Counts {
+  phase: keyof typeof COUNTS_SQL;
+  users: Record<'legacy_only' | 'migrated' | 'new_only', number>;
+  counted_at: string;
+}
+
+export function createMigrationState(pool: pg.Pool, clock: Clock) {
+  let cached: { atMs: number; counts: Promise<Counts> } | undefined;
+
+  function counts(): Promise<Counts> {
+    const nowMs = clock.now().getTime();
+    if (cached && nowMs - cached.atMs < COUNTS_MAX_AGE_MS) return cached.counts;
+    const fresh = countUsers(new Date(nowMs));
+    const entry = { atMs: nowMs, counts: fresh };
+    cached = entry;
+    fresh.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+    return fresh;
+  }
+
+  async function countUsers(at: Date): Promise<Counts> {
     const { rows } = await pool.query<{ consolidated: boolean }>(PHASE_SQL);
     const phase = rows[0]?.consolidated ? 'consolidated' : 'conservative';
     const counted = await pool.query<Record<'legacy_only' | 'migrated' | 'new_only', string>>(
@@ -88,6 +117,7 @@ export function createMigrationState(pool: pg.Pool) {
         migrated: Number(c.migrated),
         new_only: Number(c.new_only),
       },
+      counted_at: at.toISOString(),
     };
   }
 

@@ -6,17 +6,20 @@
 import type { Server } from 'node:http';
 import { expect } from 'chai';
 import pg from 'pg';
+import { manualClock, type Clock } from '../../../src/lib/clock.js';
 import { drain, listen } from '../../../src/lib/http/serve.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createAdminServer } from '../../../proxy/admin/admin-server.js';
+import { COUNTS_MAX_AGE_MS } from '../../../proxy/admin/migration-state.js';
 import { loadProxyConfig } from '../../../proxy/config.js';
 import { buildProxyDeps, type ProxyDeps } from '../../../proxy/deps.js';
 import { freePort } from '../../helpers/processes.js';
 import { ADMIN_TOKEN, migratedScratchDatabase } from '../../helpers/proxy-stack.js';
 
-async function adminServer(env: Record<string, string>) {
+async function adminServer(env: Record<string, string>, clock?: Clock) {
   const deps = buildProxyDeps(loadProxyConfig({ PROXY_ADMIN_TOKEN: ADMIN_TOKEN, ...env }), {
     logger: silentLogger(),
+    ...(clock ? { clock } : {}),
   });
   const server = createAdminServer(deps);
   const port = await listen(server, 0, '127.0.0.1');
@@ -348,5 +351,41 @@ describe('proxy dashboard login throttle (admin port)', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(metrics.status, 'machine clients are not locked out').to.equal(200);
+  });
+});
+
+describe('proxy dashboard migration counts (admin port)', () => {
+  it('when the page asks again within the cache age, then the user tables are not counted again; after it, they are', async () => {
+    const db = await migratedScratchDatabase();
+    const clock = manualClock(new Date());
+    const admin = await adminServer({ DATABASE_URL: db.url }, clock);
+    const read = async () =>
+      (await (
+        await admin.call('/api/migration', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+      ).json()) as { users: { legacy_only: number }; counted_at: string };
+    const addUser = async (email: string) => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('INSERT INTO users (email) VALUES ($1)', [email]);
+      await client.end();
+    };
+    try {
+      const first = await read();
+      await addUser('counted-later@x.test');
+      clock.advance(COUNTS_MAX_AGE_MS - 1);
+      const cached = await read();
+      expect(cached.users).to.deep.equal(first.users);
+      expect(cached.counted_at).to.equal(first.counted_at);
+      clock.advance(1);
+      const fresh = await read();
+      expect(fresh.users.legacy_only).to.equal(first.users.legacy_only + 1);
+      expect(Date.parse(fresh.counted_at) - Date.parse(first.counted_at)).to.equal(
+        COUNTS_MAX_AGE_MS,
+      );
+    } finally {
+      await drain(admin.server, 500);
+      await admin.deps.close();
+      await db.drop();
+    }
   });
 });
