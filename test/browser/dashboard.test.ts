@@ -136,6 +136,10 @@ describe('ops dashboard in Chromium (real stack)', function () {
     expect(await field('percent').textContent()).to.equal('0.00%');
     expect(await field('killed').textContent()).to.contain('off');
     expect(await field('reason').textContent()).to.equal(live.reason);
+    const migration = (name: string) => page.locator(`#migration [data-field="${name}"]`);
+    await migration('phase').waitFor();
+    expect(await migration('phase').textContent()).to.equal('conservative');
+    expect(await migration('counted-at').textContent()).to.match(/\d.*\(.+\)$/);
     expect(consoleErrors).to.deep.equal([]);
   });
 
