@@ -178,7 +178,10 @@ describe('proxy processes: split, control plane and contract', function () {
     expect(answers.map((x) => x.arm)).to.deep.equal(viaProxy);
     expect(answers.every((x) => x.agree)).to.equal(true);
     const share = viaProxy.filter((arm) => arm === 'new').length / emails.length;
-    expect(share).to.be.within(0.19, 0.31);
+    // The e-mails and the salt are random each run, so the share is binomial: σ ≈ 2.2 points at
+    // n = 400, and ±6 points failed about one run in 200. ±11 points (5σ) still catches a wrong
+    // percentage; the ±1-point precision is the 10 000 e-mail test's job.
+    expect(share).to.be.within(0.14, 0.36);
   });
 
   it('when cohorts and lists are set, then kill > deny > allow > domain > percentage through the proxy', async () => {
