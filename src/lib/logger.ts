@@ -34,11 +34,27 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * pino's error serializer, minus `client`: pg-pool hangs the whole pg client on an idle
+ * connection's error (`err.client`), which put a pg client's internals (connection parameters,
+ * type parsers, stream state) into one multi-kilobyte log line. The error itself says what
+ * happened.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error as Error);
+  if (serialized && typeof serialized === 'object' && 'client' in serialized) {
+    const { client: _client, ...rest } = serialized as Record<string, unknown>;
+    return rest;
+  }
+  return serialized;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       name: options.name,
       level: options.level,
+      serializers: { err: serializeError },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
     },
