@@ -6,6 +6,14 @@ export interface StackService {
   entry: string;
   env: Record<string, string>;
   banner: string[];
+  /** Answers 200 once the service serves: the banner waits for every one of them. */
+  readyUrl: string;
+}
+
+/** Where a service bound to `host` can be reached from this machine. */
+function localHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The processes `npm start` runs, each its own child process with its own entry point. */
@@ -23,6 +31,7 @@ export function stackServices(
       entry: `../main.${ext}`,
       env: {},
       banner: [`monolith   ${monolith}  (/auth, /fu_auth, /api, /healthz, /readyz)`],
+      readyUrl: `http://${localHost(config.http.host)}:${config.http.port}/readyz`,
     },
     {
       name: 'proxy',
@@ -34,6 +43,8 @@ export function stackServices(
         `dashboard  http://127.0.0.1:${adminPort}/dashboard/  (log in with PROXY_ADMIN_TOKEN)`,
         `rollout    npm run rollout -- status | set --percent N | kill | …`,
       ],
+      // The admin port's readyz answers once the proxy has loaded the policy and listens.
+      readyUrl: `http://${localHost(env.PROXY_ADMIN_HOST)}:${adminPort}/readyz`,
     },
   ];
 }

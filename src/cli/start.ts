@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole stack on one machine. Database (DATABASE_URL, or the embedded
  * PostgreSQL under DATA_DIR) → migrations → demo data on an empty database → the monolith and
- * the proxy as child processes → a banner. Ctrl-C or SIGTERM stops the children, then PostgreSQL.
+ * the proxy as child processes → a banner once both answer their /readyz. Ctrl-C or SIGTERM stops
+ * the children, then PostgreSQL.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -46,12 +47,13 @@ runCli(async () => {
     return { ...service, child };
   });
 
-  printBanner(
-    children.map((c) => c.banner).flat(),
-    database.embedded
-      ? `embedded PostgreSQL on :${config.database.embedded.port} (data in ${path.join(config.database.embedded.dataDir, 'postgres')})`
-      : 'DATABASE_URL',
-  );
+  const announce = () =>
+    printBanner(
+      children.map((c) => c.banner).flat(),
+      database.embedded
+        ? `embedded PostgreSQL on :${config.database.embedded.port} (data in ${path.join(config.database.embedded.dataDir, 'postgres')})`
+        : 'DATABASE_URL',
+    );
 
   let stopping = false;
   const stopAll = async () => {
@@ -59,6 +61,20 @@ runCli(async () => {
     await Promise.all(children.map(({ child }) => stopChild(child)));
     await database.stop();
   };
+  // The banner says the stack is running: print it once every service answers, not when the
+  // processes merely exist (the monolith took seconds more, and early requests got 502s).
+  void Promise.all(children.map((c) => waitUntilReady(c.readyUrl, () => stopping))).then(
+    (ready) => {
+      if (stopping) return;
+      const late = children.filter((_, i) => !ready[i]).map((c) => c.name);
+      if (late.length > 0)
+        logger.warn(
+          { services: late, waitedMs: READY_WAIT_MS },
+          'not ready yet; printing the banner anyway',
+        );
+      announce();
+    },
+  );
   return new Promise<number>((resolve) => {
     onShutdownSignal(async () => {
       await stopAll();
@@ -76,6 +92,25 @@ runCli(async () => {
     }
   });
 });
+
+const READY_WAIT_MS = 120_000;
+
+/** True once `url` answers 200; false after READY_WAIT_MS or when the stack is stopping. */
+async function waitUntilReady(url: string, stopping: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + READY_WAIT_MS;
+  while (!stopping() && Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (res) => {
+        void res.body?.cancel();
+        return res.status === 200;
+      },
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
