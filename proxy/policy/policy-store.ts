@@ -4,7 +4,7 @@
  * dropped LISTEN connection), and keeps the last good policy whenever the database cannot be
  * reached. Until the first read succeeds it serves FAIL_SAFE_POLICY (everyone on legacy).
  */
-import { createPgListener } from '../../src/lib/db/pg-listener.js';
+import { createWatchedRead } from '../../src/lib/db/watched-read.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { POLICY_CHANNEL, type PolicyRepository } from '../control/policy-repository.js';
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from './rollout-policy.js';
@@ -23,10 +23,6 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
   let policy: RolloutPolicy = FAIL_SAFE_POLICY;
   let loaded = false;
   let databaseUp = false;
-  let reading: Promise<void> | undefined;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   const subscribers = new Set<() => void>();
   const notify = () => subscribers.forEach((subscriber) => subscriber());
 
@@ -61,52 +57,29 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
     }
   }
 
-  /** Coalesces overlapping triggers (timer + NOTIFY) into at most one read plus one follow-up. */
-  function refresh(): Promise<void> {
-    if (reading) {
-      again = true;
-      return reading;
-    }
-    reading = readOnce().finally(() => {
-      reading = undefined;
-      if (again && !stopped) {
-        again = false;
-        void refresh();
-      }
-    });
-    return reading;
-  }
-
-  const listener = createPgListener({
+  const watched = createWatchedRead({
     databaseUrl: deps.databaseUrl,
     channel: POLICY_CHANNEL,
     applicationName: 'authshift-proxy-listen',
-    onNotification: () => void refresh(),
-    onListening: () => void refresh(),
+    refreshMs: deps.refreshMs,
+    read: readOnce,
   });
 
   return {
     current: () => policy,
     isLoaded: () => loaded,
     isDatabaseUp: () => databaseUp,
-    refresh,
+    refresh: watched.refresh,
     /** Calls `listener` when a new policy is applied or the database goes away or comes back. */
     subscribe(subscriber: () => void): () => void {
       subscribers.add(subscriber);
       return () => void subscribers.delete(subscriber);
     },
     async start(): Promise<void> {
-      await refresh();
-      await listener.start();
-      timer = setInterval(() => void refresh(), deps.refreshMs);
-      timer.unref();
+      await watched.refresh();
+      await watched.watch();
     },
-    async stop(): Promise<void> {
-      stopped = true;
-      clearInterval(timer);
-      await listener.stop();
-      await reading;
-    },
+    stop: watched.stop,
   };
 }
 

@@ -4,7 +4,7 @@
  * a dropped LISTEN connection). While the database cannot be read it keeps the last value, so a
  * database hiccup never flips an instance back to the other store.
  */
-import { createPgListener } from '../lib/db/pg-listener.js';
+import { createWatchedRead } from '../lib/db/watched-read.js';
 import type { Logger } from '../lib/logger.js';
 import {
   SETTINGS_CHANNEL,
@@ -22,8 +22,6 @@ export interface UserStoreFollowerDeps {
 export function createUserStoreFollower(deps: UserStoreFollowerDeps) {
   let current: UserStoreKind = 'fu_users';
   let failing = false;
-  let timer: NodeJS.Timeout | undefined;
-  let reading: Promise<void> | undefined;
   let firstRead: Promise<void> | undefined;
 
   async function readOnce(): Promise<void> {
@@ -38,37 +36,28 @@ export function createUserStoreFollower(deps: UserStoreFollowerDeps) {
     }
   }
 
-  function refresh(): Promise<void> {
-    reading ??= readOnce().finally(() => (reading = undefined));
-    return reading;
-  }
-
-  const listener = createPgListener({
+  const watched = createWatchedRead({
     databaseUrl: deps.databaseUrl,
     channel: SETTINGS_CHANNEL,
     applicationName: 'authshift-settings-listen',
-    onNotification: () => void refresh(),
-    onListening: () => void refresh(),
+    refreshMs: deps.refreshMs,
+    read: readOnce,
   });
 
   return {
     current: () => current,
-    refresh,
+    refresh: watched.refresh,
     /** Resolves after the first read (successful or not); idempotent. */
     start(): Promise<void> {
       firstRead ??= (async () => {
-        await refresh();
-        timer = setInterval(() => void refresh(), deps.refreshMs);
-        timer.unref();
-        void listener.start();
+        await watched.refresh();
+        void watched.watch();
       })();
       return firstRead;
     },
     async stop(): Promise<void> {
       await firstRead;
-      clearInterval(timer);
-      await listener.stop();
-      await reading;
+      await watched.stop();
     },
   };
 }
