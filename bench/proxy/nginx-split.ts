@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForUrl } from '../../src/lib/http/wait-for-url.js';
 
 export async function startNginxSplit(upstreamPort: number, port: number, workers = 1) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'authshift-nginx-'));
@@ -45,17 +46,14 @@ http {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`);
-    if (
-      await fetch(url).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // Any answer will do: nginx is up once it answers at all.
+  await waitForUrl(url, {
+    timeoutMs: 5000,
+    intervalMs: 50,
+    accept: () => true,
+    giveUp: () => child.exitCode !== null,
+  });
+  if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`);
   return {
     url,
     pid: child.pid,

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForUrl } from '../../src/lib/http/wait-for-url.js';
 import { freePort } from '../../test/helpers/processes.js';
 import { startNginxSplit } from './nginx-split.js';
 
@@ -37,15 +38,11 @@ export function startEntry(entry: string, env: Record<string, string>): ChildPro
 }
 
 export async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never came up`);
+  const up = await waitForUrl(url, {
+    timeoutMs: 30_000,
+    accept: (status) => status >= 200 && status < 300,
+  });
+  if (!up) throw new Error(`${url} never came up`);
 }
 
 export function stopChildren(children: ChildProcess[]): Promise<unknown> {

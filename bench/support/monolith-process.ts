@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitForUrl } from '../../src/lib/http/wait-for-url.js';
 import { freePort } from '../../test/helpers/processes.js';
 
 /** The monolith as a real process (src/main.ts through tsx) on a free port, ready when /readyz is. */
@@ -25,19 +26,16 @@ export async function startMonolith(
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the monolith exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('the monolith did not become ready within 60 s');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  const exited = () => child.exitCode !== null;
+  const ready = await waitForUrl(`${url}/readyz`, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    giveUp: exited,
+  });
+  if (exited()) throw new Error(`the monolith exited with ${child.exitCode}`);
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error('the monolith did not become ready within 60 s');
   }
   return {
     url,

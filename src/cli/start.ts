@@ -16,6 +16,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/demo-accounts.js';
 import { runDemoSeeder } from '../demo/run-demo-seeder.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/http/serve.js';
+import { waitForUrl } from '../lib/http/wait-for-url.js';
 import { runCli } from './run-cli.js';
 import { stackServices } from './stack-services.js';
 
@@ -63,18 +64,19 @@ runCli(async () => {
   };
   // The banner says the stack is running: print it once every service answers, not when the
   // processes merely exist (the monolith took seconds more, and early requests got 502s).
-  void Promise.all(children.map((c) => waitUntilReady(c.readyUrl, () => stopping))).then(
-    (ready) => {
-      if (stopping) return;
-      const late = children.filter((_, i) => !ready[i]).map((c) => c.name);
-      if (late.length > 0)
-        logger.warn(
-          { services: late, waitedMs: READY_WAIT_MS },
-          'not ready yet; printing the banner anyway',
-        );
-      announce();
-    },
+  const answering = children.map((c) =>
+    waitForUrl(c.readyUrl, { timeoutMs: READY_WAIT_MS, giveUp: () => stopping }),
   );
+  void Promise.all(answering).then((ready) => {
+    if (stopping) return;
+    const late = children.filter((_, i) => !ready[i]).map((c) => c.name);
+    if (late.length > 0)
+      logger.warn(
+        { services: late, waitedMs: READY_WAIT_MS },
+        'not ready yet; printing the banner anyway',
+      );
+    announce();
+  });
   return new Promise<number>((resolve) => {
     onShutdownSignal(async () => {
       await stopAll();
@@ -94,23 +96,6 @@ runCli(async () => {
 });
 
 const READY_WAIT_MS = 120_000;
-
-/** True once `url` answers 200; false after READY_WAIT_MS or when the stack is stopping. */
-async function waitUntilReady(url: string, stopping: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + READY_WAIT_MS;
-  while (!stopping() && Date.now() < deadline) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-      (res) => {
-        void res.body?.cancel();
-        return res.status === 200;
-      },
-      () => false,
-    );
-    if (ok) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
