@@ -4,16 +4,16 @@
  * the audit log shows real differences only.
  */
 import { z } from 'zod';
-import { normaliseDomain, normaliseEmail } from '../policy/email.js';
+import { canonicalCohortDomain, canonicalEmail } from '../../src/lib/identity/canonical-email.js';
 import type { RolloutPolicy } from '../policy/rollout-policy.js';
 
 const email = z
   .string()
-  .transform(normaliseEmail)
+  .transform(canonicalEmail)
   .pipe(z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an e-mail address'));
 const domain = z
   .string()
-  .transform(normaliseDomain)
+  .transform(canonicalCohortDomain)
   .pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'must be a domain such as example.com'));
 const percent = z
   .number({ error: 'must be a number from 0 to 100' })
@@ -51,17 +51,17 @@ export function applyChange(
     case 'set_percent':
       return { ...policy, percent: Math.round(change.percent * 100) / 100 };
     case 'allow_add':
-      return { ...policy, allow: add(policy.allow, normaliseEmail(change.email)) };
+      return { ...policy, allow: add(policy.allow, canonicalEmail(change.email)) };
     case 'allow_remove':
-      return { ...policy, allow: remove(policy.allow, normaliseEmail(change.email)) };
+      return { ...policy, allow: remove(policy.allow, canonicalEmail(change.email)) };
     case 'deny_add':
-      return { ...policy, deny: add(policy.deny, normaliseEmail(change.email)) };
+      return { ...policy, deny: add(policy.deny, canonicalEmail(change.email)) };
     case 'deny_remove':
-      return { ...policy, deny: remove(policy.deny, normaliseEmail(change.email)) };
+      return { ...policy, deny: remove(policy.deny, canonicalEmail(change.email)) };
     case 'domain_add':
-      return { ...policy, domains: add(policy.domains, normaliseDomain(change.domain)) };
+      return { ...policy, domains: add(policy.domains, canonicalCohortDomain(change.domain)) };
     case 'domain_remove':
-      return { ...policy, domains: remove(policy.domains, normaliseDomain(change.domain)) };
+      return { ...policy, domains: remove(policy.domains, canonicalCohortDomain(change.domain)) };
     case 'kill':
       return { ...policy, killed: true };
     case 'unkill':

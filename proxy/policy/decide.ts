@@ -5,7 +5,7 @@
  * domain cohorts → percentage. Requests with neither an e-mail nor a session stay on legacy.
  */
 import { bucketOf } from './bucket.js';
-import { emailDomain, normaliseEmail } from './email.js';
+import { canonicalDomain, canonicalEmail } from '../../src/lib/identity/canonical-email.js';
 import { percentThreshold, type Arm, type RolloutPolicy } from './rollout-policy.js';
 
 export interface RequestFacts {
@@ -49,11 +49,11 @@ export function decide(facts: RequestFacts, policy: RolloutPolicy): Decision {
 
 /** The per-user part of the decision; what `rollout_assignments` computes in SQL. */
 export function decideForEmail(email: string, policy: RolloutPolicy): Decision {
-  const normalised = normaliseEmail(email);
+  const normalised = canonicalEmail(email);
   if (policy.killed) return { arm: 'legacy', reason: 'kill_switch' };
   if (policy.deny.includes(normalised)) return { arm: 'legacy', reason: 'deny_list' };
   if (policy.allow.includes(normalised)) return { arm: 'new', reason: 'allow_list' };
-  if (policy.domains.includes(emailDomain(normalised)))
+  if (policy.domains.includes(canonicalDomain(normalised)))
     return { arm: 'new', reason: 'domain_cohort' };
   const bucket = bucketOf(policy.salt, normalised);
   const arm = bucket < percentThreshold(policy.percent) ? 'new' : 'legacy';

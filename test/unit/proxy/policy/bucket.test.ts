@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { BUCKETS, bucketOf } from '../../../../proxy/policy/bucket.js';
 import { decideForEmail } from '../../../../proxy/policy/decide.js';
-import { normaliseEmail } from '../../../../proxy/policy/email.js';
+import { canonicalEmail } from '../../../../src/lib/identity/canonical-email.js';
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from '../../../../proxy/policy/rollout-policy.js';
 
 const policy = (percent: number, salt = 'unit-salt'): RolloutPolicy => ({
@@ -31,7 +31,7 @@ describe('bucket (SHA-256 of salt:normalised e-mail → 0..9999)', () => {
   });
 
   it('when normalising, then only ASCII letters are lower-cased (as SQL does under any collation)', () => {
-    expect(normaliseEmail(' ÄNN@Example.COM ')).to.equal('Änn@example.com');
+    expect(canonicalEmail(' ÄNN@Example.COM ')).to.equal('Änn@example.com');
   });
 
   it('when 10 000 synthetic e-mails are split, then each percentage lands within ±1 point', () => {
