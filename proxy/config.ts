@@ -4,6 +4,7 @@
  * configuration: it lives in PostgreSQL (see policy/policy-store.ts).
  */
 import { z } from 'zod';
+import { DEV_SECRETS } from '../src/lib/contracts/dev-secrets.js';
 import { deepFreeze, parseEnv, type Env as RawEnv } from '../src/lib/config/env-config.js';
 import {
   boolFlag,
@@ -17,8 +18,8 @@ import { embeddedUrl } from '../src/lib/db/embedded-url.js';
 
 /** Development-only secrets; production refuses them (see `productionProblems`). */
 export const DEFAULT_PROXY_SECRETS = {
-  PROXY_ADMIN_TOKEN: 'dev-only-proxy-admin-token-change-me',
-  PROXY_OVERRIDE_SECRET: 'dev-only-proxy-override-secret-change-me',
+  PROXY_ADMIN_TOKEN: DEV_SECRETS.PROXY_ADMIN_TOKEN,
+  PROXY_OVERRIDE_SECRET: DEV_SECRETS.PROXY_OVERRIDE_SECRET,
 } as const;
 
 const secret = (name: keyof typeof DEFAULT_PROXY_SECRETS) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEV_SECRETS } from '../lib/contracts/dev-secrets.js';
 import {
   boolFlag,
   logLevel,
@@ -14,10 +15,10 @@ import {
  * (see `insecureDefaults`).
  */
 export const DEFAULT_SECRETS = {
-  SESSION_SECRET: 'dev-only-session-secret-change-me',
-  JWT_SECRET: 'dev-only-jwt-secret-change-me',
-  RESET_PASSWORD_TOKEN_SECRET: 'dev-only-reset-secret-change-me',
-  VERIFICATION_TOKEN_SECRET: 'dev-only-verification-secret-change-me',
+  SESSION_SECRET: DEV_SECRETS.SESSION_SECRET,
+  JWT_SECRET: DEV_SECRETS.JWT_SECRET,
+  RESET_PASSWORD_TOKEN_SECRET: DEV_SECRETS.RESET_PASSWORD_TOKEN_SECRET,
+  VERIFICATION_TOKEN_SECRET: DEV_SECRETS.VERIFICATION_TOKEN_SECRET,
 } as const;
 
 const secret = (name: keyof typeof DEFAULT_SECRETS) =>
