@@ -1,99 +1,105 @@
-import { z } from 'zod';
-import { errorModel, httpValidationError } from '../validation/schemas.js';
-import { ROUTES, type ResponseSpec, type RouteSpec } from './route-table.js';
+import { FU_AUTH_COOKIE } from '../../lib/contracts/cookies.js';
+import {
+  componentSchema,
+  MODELS,
+  ref,
+  VALIDATION_SCHEMAS,
+  type Json,
+  type ModelName,
+} from './component-schemas.js';
+import { parameterTitle, responses, summary, uniqueId } from './openapi-rendering.js';
+import { ROUTES, type RouteSpec } from './route-table.js';
 
 /**
- * The OpenAPI 3.1 document of `/fu_auth`, generated from the route table and from the very zod
- * schemas that validate requests (z.toJSONSchema), so documentation and behaviour cannot drift.
- * Component names follow FastAPI's (UserRead, UserCreate, HTTPValidationError…).
+ * The OpenAPI 3.1 document of `/fu_auth`, as FastAPI renders it for a fastapi-users app with the
+ * same routers (operationIds, `Body_<operationId>` components, pydantic 2 schemas, declared
+ * responses), so that client generators build the same client from it. The schemas come from the
+ * zod schemas that validate the requests, so documentation and behaviour cannot drift.
  */
-type Json = Record<string, unknown>;
 
-const REF = (id: string) => `#/components/schemas/${id}`;
+/** Security schemes of the two backends, in the authenticator's order (bearer, then cookie). */
+const SECURITY = [{ OAuth2PasswordBearer: [] }, { APIKeyCookie: [] }];
 
-function components(): Record<string, Json> {
-  const { schemas } = z.toJSONSchema(z.globalRegistry, {
-    target: 'draft-2020-12',
-    io: 'input',
-    unrepresentable: 'any',
-    uri: REF,
-  }) as { schemas: Record<string, Json> };
-  for (const schema of Object.values(schemas)) delete schema.$schema;
-  return schemas;
+type Components = Map<string, Json>;
+
+function requestBody(route: RouteSpec, id: string, components: Components): Json | undefined {
+  const { body } = route;
+  if (!body) return undefined;
+  let name: string;
+  if ('model' in body) {
+    name = body.model;
+  } else {
+    name = `Body_${id}`;
+    components.set(name, componentSchema(body.embed, name));
+  }
+  const media =
+    'form' in body && body.form ? 'application/x-www-form-urlencoded' : 'application/json';
+  return { content: { [media]: { schema: ref(name) } }, required: true };
 }
 
-function ref(schema: z.ZodType): Json {
-  const id = z.globalRegistry.get(schema)?.id;
-  if (!id) throw new Error('every documented schema needs a meta id');
-  return { $ref: REF(id) };
+function parameters(route: RouteSpec): Json[] | undefined {
+  if (!route.pathParams?.length) return undefined;
+  return route.pathParams.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string', title: parameterTitle(name) },
+  }));
 }
 
-function response(status: number, spec: ResponseSpec): Json {
-  if (!spec.schema) return { description: spec.description };
-  const schema =
-    spec.schema === 'null'
-      ? { type: 'null' }
-      : spec.schema === 'error'
-        ? ref(status === 422 ? httpValidationError : errorModel)
-        : ref(spec.schema);
-  return { description: spec.description, content: { 'application/json': { schema } } };
+/** Every `$ref` to a component in `node`. */
+function referencedNames(node: unknown): string[] {
+  const text = JSON.stringify(node);
+  return [...text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
 }
 
-function operation(prefix: string, route: RouteSpec): Json {
-  return {
-    tags: route.tags,
-    summary: route.summary,
-    operationId: `${route.operationId}${prefix.replace(/\W/g, '_')}_${route.path.replace(/\W/g, '_')}_${route.method}`,
-    ...(route.path.includes('{id}')
-      ? {
-          parameters: [
-            { name: 'id', in: 'path', required: true, schema: { type: 'string', title: 'Id' } },
-          ],
-        }
-      : {}),
-    ...(route.body
-      ? {
-          requestBody: {
-            required: true,
-            content: {
-              [route.body.form ? 'application/x-www-form-urlencoded' : 'application/json']: {
-                schema: ref(route.body.schema),
-              },
-            },
-          },
-        }
-      : {}),
-    ...(route.secured ? { security: [{ OAuth2PasswordBearer: [] }, { APIKeyCookie: [] }] } : {}),
-    responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, spec]) => [
-        status,
-        response(Number(status), spec),
-      ]),
-    ),
-  };
+function operation(route: RouteSpec, prefix: string, components: Components): Json {
+  const id = uniqueId(route, prefix);
+  const op: Json = { tags: route.tags, summary: summary(route), operationId: id };
+  if (route.secured) op.security = SECURITY;
+  const params = parameters(route);
+  if (params) op.parameters = params;
+  const body = requestBody(route, id, components);
+  if (body) op.requestBody = body;
+  op.responses = responses(route);
+  return op;
+}
+
+/** The models the operations refer to, and FastAPI's 422 schemas when a 422 is documented. */
+function addReferenced(paths: Json, components: Components): void {
+  const names = new Set([...referencedNames(paths), ...referencedNames([...components.values()])]);
+  for (const name of names) {
+    if (components.has(name)) continue;
+    const schema =
+      name in MODELS ? componentSchema(MODELS[name as ModelName]) : VALIDATION_SCHEMAS[name];
+    if (!schema) throw new Error(`no schema for component ${name}`);
+    components.set(name, schema);
+    addReferenced(schema, components);
+  }
 }
 
 export function buildOpenApiDocument(prefix = '/fu_auth'): Json {
   const paths: Record<string, Json> = {};
-  for (const route of ROUTES.filter((r) => !r.undocumented)) {
-    (paths[`${prefix}${route.path}`] ??= {})[route.method] = operation(prefix, route);
-  }
+  const components: Components = new Map();
+  for (const route of ROUTES.filter((r) => !r.undocumented))
+    (paths[`${prefix}${route.path}`] ??= {})[route.method] = operation(route, prefix, components);
+  addReferenced(paths, components);
   return {
     openapi: '3.1.0',
     info: {
       title: 'authshift /fu_auth',
-      version: '1.0.0',
       description: 'fastapi-users compatible authentication (contracts/fu_auth.md).',
+      version: '1.0.0',
     },
     paths,
     components: {
-      schemas: components(),
+      schemas: Object.fromEntries([...components].sort(([a], [b]) => (a < b ? -1 : 1))),
       securitySchemes: {
         OAuth2PasswordBearer: {
           type: 'oauth2',
           flows: { password: { scopes: {}, tokenUrl: `${prefix.slice(1)}/jwt/login` } },
         },
-        APIKeyCookie: { type: 'apiKey', in: 'cookie', name: 'fastapiusersauth' },
+        APIKeyCookie: { type: 'apiKey', in: 'cookie', name: FU_AUTH_COOKIE },
       },
     },
   };

@@ -3,7 +3,8 @@ import { normalizeEmail } from './email-address.js';
 
 /**
  * zod mirrors of fastapi-users' pydantic schemas. Requests are validated with them and the OpenAPI
- * document is generated from them, so the two cannot drift apart.
+ * document is generated from them, so the two cannot drift apart. Their `.meta()` is what pydantic
+ * puts in the JSON Schema (titles, formats, defaults); component names come from the route table.
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/schemas.py
  */
 
@@ -23,7 +24,10 @@ export const emailStr = z
     const result = normalizeEmail(value);
     return result.ok ? result.email : value;
   })
-  .meta({ format: 'email', title: 'Email' });
+  .meta({ format: 'email' });
+
+/** The field `email: EmailStr` (the title is the field's, outside `anyOf` when nullable). */
+const emailField = emailStr.meta({ title: 'Email' });
 
 const TRUTHY = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSY = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
@@ -48,82 +52,71 @@ export const userRead = z
     is_superuser: z.boolean().default(false).meta({ title: 'Is Superuser' }),
     is_verified: z.boolean().default(false).meta({ title: 'Is Verified' }),
   })
-  .meta({ id: 'UserRead', title: 'UserRead' });
+  .meta({ title: 'UserRead' });
 
-/** UserCreate: the flags are accepted (and type-checked) but a safe create ignores them. */
+/**
+ * UserCreate: the flags are accepted (and type-checked) but a safe create ignores them, so their
+ * pydantic defaults are documentation only (`default` in the meta, not a zod default).
+ */
 export const userCreate = z
   .object({
-    email: emailStr,
+    email: emailField,
     password: z.string().meta({ title: 'Password' }),
-    is_active: pyBool.nullish().meta({ title: 'Is Active' }),
-    is_superuser: pyBool.nullish().meta({ title: 'Is Superuser' }),
-    is_verified: pyBool.nullish().meta({ title: 'Is Verified' }),
+    is_active: pyBool.nullish().meta({ title: 'Is Active', default: true }),
+    is_superuser: pyBool.nullish().meta({ title: 'Is Superuser', default: false }),
+    is_verified: pyBool.nullish().meta({ title: 'Is Verified', default: false }),
   })
-  .meta({ id: 'UserCreate', title: 'UserCreate' });
+  .meta({ title: 'UserCreate' });
 
 /** UserUpdate: everything optional; explicit null means "not provided" (contract deviation). */
 export const userUpdate = z
   .object({
     password: z.string().nullish().meta({ title: 'Password' }),
-    email: emailStr.nullish(),
+    email: emailStr.nullish().meta({ title: 'Email' }),
     is_active: pyBool.nullish().meta({ title: 'Is Active' }),
     is_superuser: pyBool.nullish().meta({ title: 'Is Superuser' }),
     is_verified: pyBool.nullish().meta({ title: 'Is Verified' }),
   })
-  .meta({ id: 'UserUpdate', title: 'UserUpdate' });
+  .meta({ title: 'UserUpdate' });
 
-/** OAuth2PasswordRequestForm; empty fields were already turned into "missing" by the form reader. */
-export const loginForm = z
-  .object({
-    grant_type: z
-      .string()
-      .regex(/^password$/)
-      .nullish()
-      .meta({ title: 'Grant Type' }),
-    username: z.string().meta({ title: 'Username' }),
-    password: z.string().meta({ title: 'Password', format: 'password' }),
-    scope: z.string().default('').meta({ title: 'Scope' }),
-    client_id: z.string().nullish().meta({ title: 'Client Id' }),
-    client_secret: z.string().nullish().meta({ title: 'Client Secret', format: 'password' }),
-  })
-  .meta({ id: 'Body_auth_jwt_login', title: 'Body_auth_jwt_login' });
+/**
+ * OAuth2PasswordRequestForm; empty fields were already turned into "missing" by the form reader.
+ * Like every embedded body below, its OpenAPI name is per route (`Body_<operationId>`).
+ */
+export const loginForm = z.object({
+  grant_type: z
+    .string()
+    .regex(/^password$/)
+    .nullish()
+    .meta({ title: 'Grant Type' }),
+  username: z.string().meta({ title: 'Username' }),
+  password: z.string().meta({ title: 'Password', format: 'password' }),
+  scope: z.string().default('').meta({ title: 'Scope' }),
+  client_id: z.string().nullish().meta({ title: 'Client Id' }),
+  client_secret: z.string().nullish().meta({ title: 'Client Secret', format: 'password' }),
+});
 
-export const emailBody = z
-  .object({ email: emailStr })
-  .meta({ id: 'Body_forgot_password', title: 'Body_forgot_password' });
+export const emailBody = z.object({ email: emailField });
 
-export const resetPasswordBody = z
-  .object({
-    token: z.string().meta({ title: 'Token' }),
-    password: z.string().meta({ title: 'Password' }),
-  })
-  .meta({ id: 'Body_reset_password', title: 'Body_reset_password' });
+export const resetPasswordBody = z.object({
+  token: z.string().meta({ title: 'Token' }),
+  password: z.string().meta({ title: 'Password' }),
+});
 
-export const verifyBody = z
-  .object({ token: z.string().meta({ title: 'Token' }) })
-  .meta({ id: 'Body_verify', title: 'Body_verify' });
+export const verifyBody = z.object({ token: z.string().meta({ title: 'Token' }) });
 
 export const bearerResponse = z
-  .object({ access_token: z.string(), token_type: z.string() })
-  .meta({ id: 'BearerResponse', title: 'BearerResponse' });
+  .object({
+    access_token: z.string().meta({ title: 'Access Token' }),
+    token_type: z.string().meta({ title: 'Token Type' }),
+  })
+  .meta({ title: 'BearerResponse' });
 
 export const errorModel = z
   .object({
     detail: z.union([z.string(), z.record(z.string(), z.string())]).meta({ title: 'Detail' }),
   })
-  .meta({ id: 'ErrorModel', title: 'ErrorModel' });
-
-export const validationError = z
-  .object({
-    loc: z.array(z.union([z.string(), z.number().int()])),
-    msg: z.string(),
-    type: z.string(),
-  })
-  .meta({ id: 'ValidationError', title: 'ValidationError' });
-
-export const httpValidationError = z
-  .object({ detail: z.array(validationError) })
-  .meta({ id: 'HTTPValidationError', title: 'HTTPValidationError' });
+  .meta({ title: 'ErrorModel' });
 
 export type UserCreateInput = z.output<typeof userCreate>;
 export type UserUpdateInput = z.output<typeof userUpdate>;

@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import request from 'supertest';
+import { buildOpenApiDocument } from '../../../src/fu-auth/openapi/openapi-document.js';
 import { ROUTES } from '../../../src/fu-auth/openapi/route-table.js';
 import { useTestApp } from '../../helpers/test-deps.js';
 
@@ -57,16 +58,17 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
       expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
     });
 
-    it('when fetched, then every route is listed with exactly its status codes', () => {
+    it('when fetched, then every route is listed with the status codes FastAPI documents for it', () => {
+      expect(doc).to.deep.equal(buildOpenApiDocument('/fu_auth'));
       for (const route of ROUTES.filter((r) => !r.undocumented)) {
         const operation = doc.paths[`/fu_auth${route.path}`]?.[route.method];
         expect(operation, `${route.method} ${route.path}`).to.be.an('object');
-        expect(Object.keys(operation!.responses).map(Number).sort()).to.deep.equal(
-          Object.keys(route.responses).map(Number).sort(),
-        );
+        const declared = Object.keys(route.responses ?? {});
+        expect(operation!.responses).to.include.keys(String(route.status ?? 200), ...declared);
       }
       expect(Object.keys(doc.paths)).to.have.length(11);
-      expect(doc.paths['/fu_auth/jwt/logout']!.post!.responses).to.have.keys('204', '401', '403');
+      // FastAPI's default 200 (fastapi-users declares no status_code on logout) and the 401.
+      expect(doc.paths['/fu_auth/jwt/logout']!.post!.responses).to.have.keys('200', '401');
       expect(doc.paths['/fu_auth/cookie/login']!.post!.responses).to.include.keys(
         '204',
         '400',
@@ -82,11 +84,8 @@ describe('/fu_auth routing, OpenAPI document and docs', () => {
         'is_superuser',
         'is_verified',
       ]);
-      expect(doc.components.schemas.Body_auth_jwt_login!.properties).to.include.keys(
-        'grant_type',
-        'username',
-        'password',
-      );
+      const login = doc.components.schemas.Body_auth_jwt_login_fu_auth_jwt_login_post;
+      expect(login!.properties).to.include.keys('grant_type', 'username', 'password');
     });
   });
 
