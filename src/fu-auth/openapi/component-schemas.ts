@@ -50,7 +50,7 @@ export const VALIDATION_SCHEMAS: Record<string, Json> = {
   },
 };
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** zod's spelling of a few constructs rewritten the way pydantic 2 spells them. */

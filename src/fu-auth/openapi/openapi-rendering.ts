@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ref, type Json } from './component-schemas.js';
+import { isObject, ref, type Json } from './component-schemas.js';
 import type { DeclaredResponse } from './declared-responses.js';
 import type { RouteSpec } from './route-table.js';
 
@@ -27,9 +27,6 @@ const VALIDATION_ERROR_RESPONSE: Json = {
   description: 'Validation Error',
   content: { 'application/json': { schema: ref('HTTPValidationError') } },
 };
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** FastAPI's `deep_dict_update`: objects merge, arrays concatenate, anything else is replaced. */
 function deepUpdate(main: Json, update: Json): void {
