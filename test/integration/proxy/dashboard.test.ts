@@ -14,6 +14,7 @@ import { COUNTS_MAX_AGE_MS } from '../../../proxy/admin/migration-state.js';
 import { loadProxyConfig } from '../../../proxy/config.js';
 import { buildProxyDeps, type ProxyDeps } from '../../../proxy/deps.js';
 import { freePort } from '../../helpers/processes.js';
+import { slowRequest } from '../../helpers/slow-request.js';
 import { ADMIN_TOKEN, migratedScratchDatabase } from '../../helpers/proxy-stack.js';
 
 async function adminServer(env: Record<string, string>, clock?: Clock) {
@@ -311,6 +312,25 @@ describe('proxy dashboard (admin port)', () => {
     expect(res.status).to.equal(303);
     expect(res.headers.get('set-cookie')).to.match(/^authshift_admin=; .*Max-Age=0$/);
   });
+
+  it('when an operator logs out, then that session’s cookie opens neither the page nor the API, and other sessions stay', async () => {
+    const sessionOf = async () =>
+      (await login(ADMIN_TOKEN)).headers.get('set-cookie')!.split(';')[0]!;
+    const [leaving, staying] = [await sessionOf(), await sessionOf()];
+    expect((await call('/api/policy', { headers: { cookie: leaving } })).status).to.equal(200);
+    const out = await call('/dashboard/logout', {
+      method: 'POST',
+      headers: { cookie: leaving, origin },
+    });
+    expect(out.status).to.equal(303);
+    const api = await call('/api/policy', { headers: { cookie: leaving } });
+    expect(api.status).to.equal(401);
+    expect(await api.json()).to.deep.include({ code: 'ADMIN_UNAUTHORIZED' });
+    const page = await call('/dashboard/', { headers: { cookie: leaving } });
+    expect(page.status).to.equal(303);
+    expect(page.headers.get('location')).to.equal('/dashboard/login');
+    expect((await call('/api/policy', { headers: { cookie: staying } })).status).to.equal(200);
+  });
 });
 
 describe('proxy dashboard login throttle (admin port)', () => {
@@ -351,6 +371,61 @@ describe('proxy dashboard login throttle (admin port)', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(metrics.status, 'machine clients are not locked out').to.equal(200);
+  });
+});
+
+describe('proxy dashboard login throttle against slow bodies (admin port)', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let admin: Awaited<ReturnType<typeof adminServer>>;
+  const MAX_FAILURES = 3;
+
+  before(async () => {
+    db = await migratedScratchDatabase();
+    admin = await adminServer({
+      DATABASE_URL: db.url,
+      PROXY_DASHBOARD_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+      PROXY_DASHBOARD_LOGIN_WINDOW_SECONDS: '120',
+    });
+  });
+  after(async () => {
+    await drain(admin.server, 500);
+    await admin.deps.close();
+    await db.drop();
+  });
+
+  const loginRequest = (token: string) =>
+    slowRequest({
+      port: Number(new URL(admin.origin).port),
+      method: 'POST',
+      path: '/dashboard/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: admin.origin,
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+
+  it('when one address holds many logins open and sends the bodies late, then no more than the budget of tokens is tried, and the right one is then refused', async () => {
+    const attempts = [];
+    // Every head reaches the server (and its throttle check) before any body is sent.
+    for (let i = 0; i < MAX_FAILURES + 5; i++) {
+      const attempt = loginRequest(`wrong-token-${i}`);
+      await attempt.ready;
+      attempts.push(attempt);
+    }
+    const statuses = (await Promise.all(attempts.map((a) => a.finish()))).map((r) => r.status);
+    expect(
+      statuses.filter((s) => s === 401),
+      'tokens compared',
+    ).to.have.length(MAX_FAILURES);
+    expect(
+      statuses.filter((s) => s === 429),
+      'refused unread',
+    ).to.have.length(5);
+    const right = await loginRequest(ADMIN_TOKEN).finish();
+    expect(right.status).to.equal(429);
+    expect(right.headers['set-cookie']).to.equal(undefined);
+    expect(Number(right.headers['retry-after'])).to.be.within(1, 120);
   });
 });
 
