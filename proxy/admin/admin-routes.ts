@@ -65,6 +65,15 @@ export function auditEntryToJson(entry: AuditEntry) {
   return { ...entry, old: auditPolicy(entry.old), new: auditPolicy(entry.new) };
 }
 
+/**
+ * SECURITY: JSON whatever the Content-Type says (`curl -d` sends a form type), at most 64 KiB,
+ * never compressed. Cookie-authenticated changes also need the dashboard header, which no
+ * cross-site form can send (admin-auth.ts).
+ */
+const jsonBody = express.json({ type: () => true, limit: '64kb', inflate: false });
+/** The parsed body; no body at all reads as `{}`. */
+const bodyOf = (req: Request): unknown => req.body ?? {};
+
 /** Dashboard changes are always attributed to the dashboard; the operator may add a name. */
 function actorOf(principal: AdminPrincipal, given: string | undefined): string {
   if (principal === 'dashboard') return given ? `dashboard:${given}` : 'dashboard';
@@ -73,11 +82,6 @@ function actorOf(principal: AdminPrincipal, given: string | undefined): string {
 
 export function createAdminRouter(deps: AdminRouteDeps): express.Router {
   const router = express.Router();
-  // SECURITY: JSON whatever the Content-Type says (`curl -d` sends a form type), at most 64 KiB,
-  // never compressed. Cookie-authenticated changes also need the dashboard header, which no
-  // cross-site form can send (admin-auth.ts).
-  router.use(express.json({ type: () => true, limit: '64kb', inflate: false }));
-  const bodyOf = (req: Request): unknown => req.body ?? {};
 
   router
     .route('/policy')
@@ -89,7 +93,7 @@ export function createAdminRouter(deps: AdminRouteDeps): express.Router {
 
   router
     .route('/policy/changes')
-    .post(async (req, res) => {
+    .post(jsonBody, async (req, res) => {
       const change = parse(policyChangeSchema, bodyOf(req));
       const meta = parse(changeRequest, bodyOf(req));
       const result = await databaseCall(() =>
@@ -126,7 +130,7 @@ export function createAdminRouter(deps: AdminRouteDeps): express.Router {
 
   router
     .route('/explain')
-    .post((req, res) => {
+    .post(jsonBody, (req, res) => {
       const { email } = parse(explainRequest, bodyOf(req));
       const policy = deps.policyStore.current();
       const decision = decideForEmail(email, policy);

@@ -27,11 +27,25 @@ const PUBLIC_DIR =
 const ASSETS_DIR = path.join(PUBLIC_DIR, 'assets');
 const require = createRequire(import.meta.url);
 
-/** URL path under /dashboard → the charting library's file in node_modules. */
+/** Every file under assets/ as a path under /dashboard/, e.g. `js/main.js`. */
+function assetNames(): string[] {
+  return readdirSync(ASSETS_DIR, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(ASSETS_DIR, path.join(entry.parentPath, entry.name)))
+    .map((file) => file.split(path.sep).join('/'));
+}
+
+/** The charting library's files, under /dashboard/ → in node_modules. */
 const VENDOR_FILES: Readonly<Record<string, string>> = {
-  '/vendor/uPlot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
-  '/vendor/uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
+  'vendor/uPlot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
+  'vendor/uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
 };
+
+/** Path under /dashboard/ → file on disk: everything the page loads (listed once, at start-up). */
+export const DASHBOARD_FILES: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(assetNames().map((name) => [name, path.join(ASSETS_DIR, name)])),
+  ...VENDOR_FILES,
+});
 
 export const PAGES = {
   dashboard: path.join(PUBLIC_DIR, 'pages', 'index.html'),
@@ -51,14 +65,6 @@ const CONTENT_SECURITY_POLICY = [
 
 const FILE_HEADERS = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
 
-/** Every file under assets/ as a URL path under /dashboard, e.g. `/js/main.js`. */
-function assetPaths(): string[] {
-  return readdirSync(ASSETS_DIR, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => `/${path.relative(ASSETS_DIR, path.join(entry.parentPath, entry.name))}`)
-    .map((file) => file.split(path.sep).join('/'));
-}
-
 /** A router (mounted at /dashboard) with one GET route per file the page loads. */
 export function createAssetRouter(): express.Router {
   const router = express.Router({ caseSensitive: true, strict: true });
@@ -70,12 +76,13 @@ export function createAssetRouter(): express.Router {
       for (const [name, value] of Object.entries(FILE_HEADERS)) res.setHeader(name, value);
     },
   });
-  for (const file of assetPaths()) router.route(file).get(assets).all(methodNotAllowed);
-  for (const [url, file] of Object.entries(VENDOR_FILES))
-    router
-      .route(url)
-      .get((_req, res) => res.sendFile(file, { cacheControl: false, headers: FILE_HEADERS }))
-      .all(methodNotAllowed);
+  for (const [name, file] of Object.entries(DASHBOARD_FILES)) {
+    const route = router.route(`/${name}`);
+    if (Object.hasOwn(VENDOR_FILES, name))
+      route.get((_req, res) => res.sendFile(file, { cacheControl: false, headers: FILE_HEADERS }));
+    else route.get(assets);
+    route.all(methodNotAllowed);
+  }
   return router;
 }
 

@@ -10,6 +10,7 @@ import { manualClock, type Clock } from '../../../src/lib/clock.js';
 import { drain, listen } from '../../../src/lib/http/serve.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createAdminServer } from '../../../proxy/admin/admin-server.js';
+import { DASHBOARD_COOKIE, issueDashboardSession } from '../../../proxy/admin/dashboard-session.js';
 import { COUNTS_MAX_AGE_MS } from '../../../proxy/admin/migration-state.js';
 import { loadProxyConfig } from '../../../proxy/config.js';
 import { buildProxyDeps, type ProxyDeps } from '../../../proxy/deps.js';
@@ -275,6 +276,34 @@ describe('proxy dashboard (admin port)', () => {
       });
       expect(res.status).to.equal(503);
       expect(await res.json()).to.deep.include({ code: 'DATABASE_UNAVAILABLE' });
+    } finally {
+      await drain(down.server, 500);
+      await down.deps.close();
+    }
+  });
+
+  it('when the session store is unreachable, then a signed cookie is not trusted (503) and no login is issued, while the bearer token still answers', async () => {
+    const down = await adminServer({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
+    });
+    try {
+      const { value } = issueDashboardSession(ADMIN_TOKEN, Date.now(), 60);
+      const res = await down.call('/api/guard', {
+        headers: { cookie: `${DASHBOARD_COOKIE}=${value}` },
+      });
+      expect(res.status).to.equal(503);
+      expect(await res.json()).to.deep.include({ code: 'DATABASE_UNAVAILABLE' });
+      const login = await down.call('/dashboard/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: down.origin },
+        body: new URLSearchParams({ token: ADMIN_TOKEN }).toString(),
+      });
+      expect(login.status).to.equal(503);
+      expect(login.headers.get('set-cookie')).to.equal(null);
+      const bearer = await down.call('/api/guard', {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(bearer.status).to.equal(200);
     } finally {
       await drain(down.server, 500);
       await down.deps.close();
