@@ -68,7 +68,8 @@ export function createAdminAuth(deps: {
   /** Null when the request is nobody (a logged-out session is nobody). */
   async function principalFor(req: IncomingMessage): Promise<AdminPrincipal | null> {
     const credential = presentedCredential(req, deps.token, deps.clock.now().getTime());
-    if (!credential || credential.principal === 'bearer') return credential?.principal ?? null;
+    if (!credential) return null;
+    if (credential.principal === 'bearer') return 'bearer';
     return (await deps.sessions.isOpen(credential.sessionId)) ? 'dashboard' : null;
   }
 

@@ -68,7 +68,7 @@ export function createLoginHandlers(deps: DashboardLoginDeps): RequestHandler[] 
   const compareToken: RequestHandler = async (req, res) => {
     const { attempt, address } = pending.get(req)!;
     const body: unknown = req.body;
-    const typed = (body as Record<string, unknown> | undefined)?.token;
+    const typed = typeof body === 'object' && body !== null && 'token' in body ? body.token : null;
     // SECURITY: the same constant-time comparison as the bearer token.
     if (typeof typed !== 'string' || !constantTimeEqual(typed.trim(), deps.token)) {
       // SECURITY: the address, never what was typed.
