@@ -11,7 +11,7 @@
  * Changes go through the same repository call as `npm run rollout`; a change made from the
  * dashboard is audited with the actor `dashboard` (or `dashboard:<name>` when the operator gave one).
  */
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { policyChangeSchema } from '../control/policy-change.js';
 import type { AuditEntry, PolicyRepository } from '../control/policy-repository.js';
@@ -80,103 +80,88 @@ function actorOf(principal: AdminPrincipal, given: string | undefined): string {
   return given ?? 'admin-api';
 }
 
+/** A route's handler, given what the admin API reads and changes. */
+type Handler = (deps: AdminRouteDeps) => RequestHandler;
+
+const readPolicy: Handler = (deps) => async (_req, res) => {
+  const policy = await databaseCall(() => deps.repository.read());
+  res.json({ policy: policyToJson(policy) });
+};
+
+const changePolicy: Handler = (deps) => async (req, res) => {
+  const change = parse(policyChangeSchema, bodyOf(req));
+  const meta = parse(changeRequest, bodyOf(req));
+  const result = await databaseCall(() =>
+    deps.repository.change(change, {
+      actor: actorOf(principalOf(res), meta.actor),
+      reason: meta.reason,
+      ...(meta.expected_version ? { expectedVersion: meta.expected_version } : {}),
+    }),
+  );
+  if (result.outcome === 'conflict')
+    throw new ProxyError('POLICY_VERSION_CONFLICT', { policy: policyToJson(result.policy) });
+  await deps.policyStore.refresh();
+  res.json({ outcome: result.outcome, policy: policyToJson(result.policy) });
+};
+
+const policyHistory: Handler = (deps) => async (req, res) => {
+  const { limit, offset } = parse(page, req.query);
+  const { entries, total } = await databaseCall(() => deps.repository.history({ limit, offset }));
+  res.json({ entries: entries.map(auditEntryToJson), total, limit, offset });
+};
+
+const guardStatus: Handler = (deps) => (_req, res) => {
+  res.json(deps.guard.status());
+};
+
+const explain: Handler = (deps) => (req, res) => {
+  const { email } = parse(explainRequest, bodyOf(req));
+  const policy = deps.policyStore.current();
+  const decision = decideForEmail(email, policy);
+  res.json({
+    arm: decision.arm,
+    reason: decision.reason,
+    bucket: decision.bucket ?? null,
+    threshold: percentThreshold(policy.percent),
+    policy_version: policy.version,
+  });
+};
+
+const timeSeries: Handler = (deps) => (_req, res) => {
+  const { guard } = deps.config;
+  res.json({
+    instance: deps.instance,
+    ...deps.series.toJson(),
+    guard: {
+      enabled: guard.enabled,
+      error_rate_limit: guard.errorRate,
+      min_requests: guard.minRequests,
+      window_seconds: guard.windowSeconds,
+    },
+  });
+};
+
+const migration: Handler = (deps) => async (_req, res) => {
+  res.json(await databaseCall(() => deps.migrationState.read()));
+};
+
+const dashboardSettings: Handler = (deps) => (_req, res) => {
+  res.json({
+    instance: deps.instance,
+    percent_confirm_step: deps.config.dashboard.percentConfirmStep,
+  });
+};
+
+/** The API under /api: every route answers its methods and 405 to the others. */
 export function createAdminRouter(deps: AdminRouteDeps): express.Router {
   const router = express.Router();
-
-  router
-    .route('/policy')
-    .get(async (_req, res) => {
-      const policy = await databaseCall(() => deps.repository.read());
-      res.json({ policy: policyToJson(policy) });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/policy/changes')
-    .post(jsonBody, async (req, res) => {
-      const change = parse(policyChangeSchema, bodyOf(req));
-      const meta = parse(changeRequest, bodyOf(req));
-      const result = await databaseCall(() =>
-        deps.repository.change(change, {
-          actor: actorOf(principalOf(res), meta.actor),
-          reason: meta.reason,
-          ...(meta.expected_version ? { expectedVersion: meta.expected_version } : {}),
-        }),
-      );
-      if (result.outcome === 'conflict')
-        throw new ProxyError('POLICY_VERSION_CONFLICT', { policy: policyToJson(result.policy) });
-      await deps.policyStore.refresh();
-      res.json({ outcome: result.outcome, policy: policyToJson(result.policy) });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/policy/history')
-    .get(async (req, res) => {
-      const { limit, offset } = parse(page, req.query);
-      const { entries, total } = await databaseCall(() =>
-        deps.repository.history({ limit, offset }),
-      );
-      res.json({ entries: entries.map(auditEntryToJson), total, limit, offset });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/guard')
-    .get((_req, res) => {
-      res.json(deps.guard.status());
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/explain')
-    .post(jsonBody, (req, res) => {
-      const { email } = parse(explainRequest, bodyOf(req));
-      const policy = deps.policyStore.current();
-      const decision = decideForEmail(email, policy);
-      res.json({
-        arm: decision.arm,
-        reason: decision.reason,
-        bucket: decision.bucket ?? null,
-        threshold: percentThreshold(policy.percent),
-        policy_version: policy.version,
-      });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/timeseries')
-    .get((_req, res) => {
-      const { guard } = deps.config;
-      res.json({
-        instance: deps.instance,
-        ...deps.series.toJson(),
-        guard: {
-          enabled: guard.enabled,
-          error_rate_limit: guard.errorRate,
-          min_requests: guard.minRequests,
-          window_seconds: guard.windowSeconds,
-        },
-      });
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/migration')
-    .get(async (_req, res) => {
-      res.json(await databaseCall(() => deps.migrationState.read()));
-    })
-    .all(methodNotAllowed);
-
-  router
-    .route('/dashboard/settings')
-    .get((_req, res) => {
-      res.json({
-        instance: deps.instance,
-        percent_confirm_step: deps.config.dashboard.percentConfirmStep,
-      });
-    })
-    .all(methodNotAllowed);
-
+  router.route('/policy').get(readPolicy(deps)).all(methodNotAllowed);
+  router.route('/policy/changes').post(jsonBody, changePolicy(deps)).all(methodNotAllowed);
+  router.route('/policy/history').get(policyHistory(deps)).all(methodNotAllowed);
+  router.route('/guard').get(guardStatus(deps)).all(methodNotAllowed);
+  router.route('/explain').post(jsonBody, explain(deps)).all(methodNotAllowed);
+  router.route('/timeseries').get(timeSeries(deps)).all(methodNotAllowed);
+  router.route('/migration').get(migration(deps)).all(methodNotAllowed);
+  router.route('/dashboard/settings').get(dashboardSettings(deps)).all(methodNotAllowed);
   return router;
 }

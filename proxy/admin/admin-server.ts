@@ -23,6 +23,25 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** `/healthz` (the process answers) and `/readyz` (the policy is loaded): open to anyone. */
+function probeRouter({ policyStore }: ProxyDeps): express.Router {
+  const router = express.Router();
+  const health: RequestHandler = (_req, res) => {
+    res.json({ status: 'ok' });
+  };
+  const ready: RequestHandler = (_req, res) => {
+    const loaded = policyStore.isLoaded();
+    res.status(loaded ? 200 : 503).json({
+      status: loaded ? 'ready' : 'starting',
+      policy_version: policyStore.current().version,
+      database: policyStore.isDatabaseUp() ? 'ok' : 'unreachable',
+    });
+  };
+  router.route('/healthz').get(health).all(methodNotAllowed);
+  router.route('/readyz').get(ready).all(methodNotAllowed);
+  return router;
+}
+
 export function createAdminApp(deps: ProxyDeps): express.Express {
   const { config, clock, logger } = deps;
   const sessions = createDashboardSessionStore(deps.pool);
@@ -32,23 +51,7 @@ export function createAdminApp(deps: ProxyDeps): express.Express {
   app.set('etag', false);
   app.use(noStore);
 
-  app
-    .route('/healthz')
-    .get((_req, res) => {
-      res.json({ status: 'ok' });
-    })
-    .all(methodNotAllowed);
-  app
-    .route('/readyz')
-    .get((_req, res) => {
-      const loaded = deps.policyStore.isLoaded();
-      res.status(loaded ? 200 : 503).json({
-        status: loaded ? 'ready' : 'starting',
-        policy_version: deps.policyStore.current().version,
-        database: deps.policyStore.isDatabaseUp() ? 'ok' : 'unreachable',
-      });
-    })
-    .all(methodNotAllowed);
+  app.use(probeRouter(deps));
 
   app.use(
     '/dashboard',
