@@ -1,5 +1,5 @@
 /**
- * The admin API's routes (JSON over plain node:http; tiny, so no framework):
+ * The admin API's routes (an Express router mounted at /api, behind admin-auth.ts):
  *   GET  /api/policy                       → { policy }
  *   POST /api/policy/changes               { op, …, reason, actor?, expected_version? } → { outcome, policy }
  *   GET  /api/policy/history?limit&offset  → { entries, total, limit, offset } (newest first)
@@ -11,7 +11,7 @@
  * Changes go through the same repository call as `npm run rollout`; a change made from the
  * dashboard is audited with the actor `dashboard` (or `dashboard:<name>` when the operator gave one).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { policyChangeSchema } from '../control/policy-change.js';
 import type { AuditEntry, PolicyRepository } from '../control/policy-repository.js';
@@ -21,8 +21,8 @@ import { decideForEmail } from '../policy/decide.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import { percentThreshold, policyToJson, type RolloutPolicy } from '../policy/rollout-policy.js';
 import { ProxyError } from '../proxy-errors.js';
-import type { AdminPrincipal } from './admin-auth.js';
-import { readJson, sendJson } from './json-io.js';
+import { principalOf, type AdminPrincipal } from './admin-auth.js';
+import { databaseCall, methodNotAllowed } from './admin-errors.js';
 import type { MigrationState } from './migration-state.js';
 
 export interface AdminRouteDeps {
@@ -35,13 +35,6 @@ export interface AdminRouteDeps {
   instance: string;
   config: { guard: GuardSettings; dashboard: { percentConfirmStep: number } };
 }
-
-export type AdminRoute = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  principal: AdminPrincipal,
-) => Promise<void>;
 
 const changeRequest = z.object({
   reason: z.string().trim().min(1, 'a reason is required').max(500),
@@ -72,14 +65,14 @@ export function auditEntryToJson(entry: AuditEntry) {
   return { ...entry, old: auditPolicy(entry.old), new: auditPolicy(entry.new) };
 }
 
-async function dbCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ProxyError) throw error;
-    throw new ProxyError('DATABASE_UNAVAILABLE', undefined, { cause: error });
-  }
-}
+/**
+ * SECURITY: JSON whatever the Content-Type says (`curl -d` sends a form type), at most 64 KiB,
+ * never compressed. Cookie-authenticated changes also need the dashboard header, which no
+ * cross-site form can send (admin-auth.ts).
+ */
+const jsonBody = express.json({ type: () => true, limit: '64kb', inflate: false });
+/** The parsed body; no body at all reads as `{}`. */
+const bodyOf = (req: Request): unknown => req.body ?? {};
 
 /** Dashboard changes are always attributed to the dashboard; the operator may add a name. */
 function actorOf(principal: AdminPrincipal, given: string | undefined): string {
@@ -87,70 +80,88 @@ function actorOf(principal: AdminPrincipal, given: string | undefined): string {
   return given ?? 'admin-api';
 }
 
-export function createAdminRoutes(deps: AdminRouteDeps) {
-  const routes: Record<string, AdminRoute> = {
-    'GET /api/policy': async (_req, res) => {
-      const policy = await dbCall(() => deps.repository.read());
-      sendJson(res, 200, { policy: policyToJson(policy) });
+/** A route's handler, given what the admin API reads and changes. */
+type Handler = (deps: AdminRouteDeps) => RequestHandler;
+
+const readPolicy: Handler = (deps) => async (_req, res) => {
+  const policy = await databaseCall(() => deps.repository.read());
+  res.json({ policy: policyToJson(policy) });
+};
+
+const changePolicy: Handler = (deps) => async (req, res) => {
+  const change = parse(policyChangeSchema, bodyOf(req));
+  const meta = parse(changeRequest, bodyOf(req));
+  const result = await databaseCall(() =>
+    deps.repository.change(change, {
+      actor: actorOf(principalOf(res), meta.actor),
+      reason: meta.reason,
+      ...(meta.expected_version ? { expectedVersion: meta.expected_version } : {}),
+    }),
+  );
+  if (result.outcome === 'conflict')
+    throw new ProxyError('POLICY_VERSION_CONFLICT', { policy: policyToJson(result.policy) });
+  await deps.policyStore.refresh();
+  res.json({ outcome: result.outcome, policy: policyToJson(result.policy) });
+};
+
+const policyHistory: Handler = (deps) => async (req, res) => {
+  const { limit, offset } = parse(page, req.query);
+  const { entries, total } = await databaseCall(() => deps.repository.history({ limit, offset }));
+  res.json({ entries: entries.map(auditEntryToJson), total, limit, offset });
+};
+
+const guardStatus: Handler = (deps) => (_req, res) => {
+  res.json(deps.guard.status());
+};
+
+const explain: Handler = (deps) => (req, res) => {
+  const { email } = parse(explainRequest, bodyOf(req));
+  const policy = deps.policyStore.current();
+  const decision = decideForEmail(email, policy);
+  res.json({
+    arm: decision.arm,
+    reason: decision.reason,
+    bucket: decision.bucket ?? null,
+    threshold: percentThreshold(policy.percent),
+    policy_version: policy.version,
+  });
+};
+
+const timeSeries: Handler = (deps) => (_req, res) => {
+  const { guard } = deps.config;
+  res.json({
+    instance: deps.instance,
+    ...deps.series.toJson(),
+    guard: {
+      enabled: guard.enabled,
+      error_rate_limit: guard.errorRate,
+      min_requests: guard.minRequests,
+      window_seconds: guard.windowSeconds,
     },
-    'POST /api/policy/changes': async (req, res, _url, principal) => {
-      const body = await readJson(req);
-      const change = parse(policyChangeSchema, body);
-      const meta = parse(changeRequest, body);
-      const result = await dbCall(() =>
-        deps.repository.change(change, {
-          actor: actorOf(principal, meta.actor),
-          reason: meta.reason,
-          ...(meta.expected_version ? { expectedVersion: meta.expected_version } : {}),
-        }),
-      );
-      if (result.outcome === 'conflict')
-        throw new ProxyError('POLICY_VERSION_CONFLICT', { policy: policyToJson(result.policy) });
-      await deps.policyStore.refresh();
-      sendJson(res, 200, { outcome: result.outcome, policy: policyToJson(result.policy) });
-    },
-    'GET /api/policy/history': async (_req, res, url) => {
-      const { limit, offset } = parse(page, Object.fromEntries(url.searchParams));
-      const { entries, total } = await dbCall(() => deps.repository.history({ limit, offset }));
-      sendJson(res, 200, { entries: entries.map(auditEntryToJson), total, limit, offset });
-    },
-    'GET /api/guard': async (_req, res) => {
-      sendJson(res, 200, deps.guard.status());
-    },
-    'POST /api/explain': async (req, res) => {
-      const { email } = parse(explainRequest, await readJson(req));
-      const policy = deps.policyStore.current();
-      const decision = decideForEmail(email, policy);
-      sendJson(res, 200, {
-        arm: decision.arm,
-        reason: decision.reason,
-        bucket: decision.bucket ?? null,
-        threshold: percentThreshold(policy.percent),
-        policy_version: policy.version,
-      });
-    },
-    'GET /api/timeseries': async (_req, res) => {
-      const { guard } = deps.config;
-      sendJson(res, 200, {
-        instance: deps.instance,
-        ...deps.series.toJson(),
-        guard: {
-          enabled: guard.enabled,
-          error_rate_limit: guard.errorRate,
-          min_requests: guard.minRequests,
-          window_seconds: guard.windowSeconds,
-        },
-      });
-    },
-    'GET /api/migration': async (_req, res) => {
-      sendJson(res, 200, await dbCall(() => deps.migrationState.read()));
-    },
-    'GET /api/dashboard/settings': async (_req, res) => {
-      sendJson(res, 200, {
-        instance: deps.instance,
-        percent_confirm_step: deps.config.dashboard.percentConfirmStep,
-      });
-    },
-  };
-  return routes;
+  });
+};
+
+const migration: Handler = (deps) => async (_req, res) => {
+  res.json(await databaseCall(() => deps.migrationState.read()));
+};
+
+const dashboardSettings: Handler = (deps) => (_req, res) => {
+  res.json({
+    instance: deps.instance,
+    percent_confirm_step: deps.config.dashboard.percentConfirmStep,
+  });
+};
+
+/** The API under /api: every route answers its methods and 405 to the others. */
+export function createAdminRouter(deps: AdminRouteDeps): express.Router {
+  const router = express.Router();
+  router.route('/policy').get(readPolicy(deps)).all(methodNotAllowed);
+  router.route('/policy/changes').post(jsonBody, changePolicy(deps)).all(methodNotAllowed);
+  router.route('/policy/history').get(policyHistory(deps)).all(methodNotAllowed);
+  router.route('/guard').get(guardStatus(deps)).all(methodNotAllowed);
+  router.route('/explain').post(jsonBody, explain(deps)).all(methodNotAllowed);
+  router.route('/timeseries').get(timeSeries(deps)).all(methodNotAllowed);
+  router.route('/migration').get(migration(deps)).all(methodNotAllowed);
+  router.route('/dashboard/settings').get(dashboardSettings(deps)).all(methodNotAllowed);
+  return router;
 }

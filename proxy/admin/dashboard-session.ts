@@ -1,42 +1,64 @@
 /**
  * The dashboard's login session: after the operator types the admin token once, the browser
- * holds `authshift_admin=v1.<expires>.<mac>` instead of the token, where mac =
- * HMAC-SHA256(PROXY_ADMIN_TOKEN, "authshift-dashboard:v1:<expires>").
+ * holds `authshift_admin=v2.<id>.<expires>.<mac>` instead of the token, where id is random and
+ * mac = HMAC-SHA256(PROXY_ADMIN_TOKEN, "authshift-dashboard:v2:<id>:<expires>").
  * SECURITY: the cookie never contains the token; it is HttpOnly (page scripts cannot read it),
- * SameSite=Strict (never sent on a cross-site request) and expires on its own. It is stateless,
- * so every proxy instance sharing the token accepts it; rotating the token ends every session.
+ * SameSite=Strict (never sent on a cross-site request) and expires on its own. The signature
+ * keeps forged values away from the database and makes rotating the token end every session; the
+ * id names a row of the session store (dashboard-session-store.ts), which logout deletes, so a
+ * copied cookie dies with the session on every proxy sharing the database.
  */
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../../src/lib/random.js';
+import { serialize } from 'cookie';
+import { constantTimeEqual, randomToken } from '../../src/lib/random.js';
 
 export const DASHBOARD_COOKIE = 'authshift_admin';
 
-function mac(token: string, expires: number): string {
+export interface DashboardSession {
+  id: string;
+  /** Unix seconds. */
+  expires: number;
+  /** The cookie's value. */
+  value: string;
+}
+
+function mac(token: string, id: string, expires: number): string {
   return createHmac('sha256', token)
-    .update(`authshift-dashboard:v1:${expires}`)
+    .update(`authshift-dashboard:v2:${id}:${expires}`)
     .digest('base64url');
 }
 
-export function issueDashboardSession(token: string, nowMs: number, ttlSeconds: number): string {
+export function issueDashboardSession(
+  token: string,
+  nowMs: number,
+  ttlSeconds: number,
+  id = randomToken(),
+): DashboardSession {
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
-  return `v1.${expires}.${mac(token, expires)}`;
+  return { id, expires, value: `v2.${id}.${expires}.${mac(token, id, expires)}` };
 }
 
-/** True for an unexpired value signed with this token (the MAC is compared in constant time). */
+/**
+ * The session id of an unexpired value signed with this token (the MAC is compared in constant
+ * time), else null. Whether the session was ended is the store's to say.
+ */
 export function verifyDashboardSession(
   value: string | undefined,
   token: string,
   nowMs: number,
-): boolean {
-  const match = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
-  if (!match) return false;
-  const expires = Number(match[1]);
-  const signed = constantTimeEqual(match[2]!, mac(token, expires));
-  return signed && expires * 1000 > nowMs;
+): string | null {
+  const match = /^v2\.([A-Za-z0-9_-]{43})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
+  if (!match) return null;
+  const id = match[1]!;
+  const expires = Number(match[2]);
+  const signed = constantTimeEqual(match[3]!, mac(token, id, expires));
+  return signed && expires * 1000 > nowMs ? id : null;
 }
+
+const ATTRIBUTES = { path: '/', httpOnly: true, sameSite: 'strict' } as const;
 
 export function sessionCookie(value: string, ttlSeconds: number): string {
-  return `${DASHBOARD_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ttlSeconds}`;
+  return serialize(DASHBOARD_COOKIE, value, { ...ATTRIBUTES, maxAge: ttlSeconds });
 }
 
-export const CLEARED_SESSION_COOKIE = `${DASHBOARD_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+export const CLEARED_SESSION_COOKIE = serialize(DASHBOARD_COOKIE, '', { ...ATTRIBUTES, maxAge: 0 });

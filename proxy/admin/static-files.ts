@@ -1,16 +1,20 @@
 /**
- * The dashboard's files: our own plain ES modules and CSS from proxy/admin/public/ (read from the
- * source tree, also by the compiled server: no build step touches them), and the charting library (uPlot) straight from
- * node_modules, so nothing is fetched from a CDN and no front-end build step exists.
- * SECURITY: only names in the fixed table below are served (no path from the request ever reaches
+ * The dashboard's files: our own plain ES modules and CSS from proxy/admin/public/assets/ (served
+ * by express.static, read from the source tree, also by the compiled server: no build step
+ * touches them), the two HTML pages of public/pages/ (sent by the dashboard's routes, never as
+ * files), and the charting library (uPlot) straight from node_modules, so nothing is fetched from
+ * a CDN and no front-end build step exists.
+ * SECURITY: only the files that exist at start-up get a route (no other request path reaches
  * the file system), each with its content type and `nosniff`; HTML pages carry a strict
  * Content-Security-Policy (scripts and styles from this origin only, no framing).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { ServerResponse } from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express, { type Response } from 'express';
+import { methodNotAllowed } from './admin-errors.js';
 
 /**
  * `public/` beside this module when run from source; from `dist/proxy/admin/` the same folder of
@@ -20,35 +24,33 @@ const PUBLIC_DIR =
   [new URL('./public/', import.meta.url), new URL('../../../proxy/admin/public/', import.meta.url)]
     .map((url) => fileURLToPath(url))
     .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./public/', import.meta.url));
+const ASSETS_DIR = path.join(PUBLIC_DIR, 'assets');
 const require = createRequire(import.meta.url);
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
+/** Every file under assets/ as a path under /dashboard/, e.g. `js/main.js`. */
+function assetNames(): string[] {
+  return readdirSync(ASSETS_DIR, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(ASSETS_DIR, path.join(entry.parentPath, entry.name)))
+    .map((file) => file.split(path.sep).join('/'));
+}
 
-/** URL path under /dashboard/ → file on disk. */
-export const DASHBOARD_FILES: Readonly<Record<string, string>> = Object.freeze({
-  'dashboard.css': `${PUBLIC_DIR}dashboard.css`,
-  ...Object.fromEntries(
-    [
-      'main.js',
-      'api.js',
-      'charts.js',
-      'format.js',
-      'policy-panel.js',
-      'controls.js',
-      'migration-panel.js',
-      'audit-panel.js',
-      'dom.js',
-    ].map((name) => [`js/${name}`, `${PUBLIC_DIR}js/${name}`]),
-  ),
+/** The charting library's files, under /dashboard/ → in node_modules. */
+const VENDOR_FILES: Readonly<Record<string, string>> = {
   'vendor/uPlot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
   'vendor/uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
+};
+
+/** Path under /dashboard/ → file on disk: everything the page loads (listed once, at start-up). */
+export const DASHBOARD_FILES: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(assetNames().map((name) => [name, path.join(ASSETS_DIR, name)])),
+  ...VENDOR_FILES,
 });
 
-export const PAGES = { dashboard: `${PUBLIC_DIR}index.html`, login: `${PUBLIC_DIR}login.html` };
+export const PAGES = {
+  dashboard: path.join(PUBLIC_DIR, 'pages', 'index.html'),
+  login: path.join(PUBLIC_DIR, 'pages', 'login.html'),
+};
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -61,46 +63,51 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-function typeOf(file: string): string {
-  return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+const FILE_HEADERS = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+
+/** A router (mounted at /dashboard) with one GET route per file the page loads. */
+export function createAssetRouter(): express.Router {
+  const router = express.Router({ caseSensitive: true, strict: true });
+  const assets = express.static(ASSETS_DIR, {
+    index: false,
+    redirect: false,
+    cacheControl: false,
+    setHeaders: (res) => {
+      for (const [name, value] of Object.entries(FILE_HEADERS)) res.setHeader(name, value);
+    },
+  });
+  for (const [name, file] of Object.entries(DASHBOARD_FILES)) {
+    const route = router.route(`/${name}`);
+    if (Object.hasOwn(VENDOR_FILES, name))
+      route.get((_req, res) => res.sendFile(file, { cacheControl: false, headers: FILE_HEADERS }));
+    else route.get(assets);
+    route.all(methodNotAllowed);
+  }
+  return router;
 }
 
-/** Serves the files above; each is read once, then kept in memory (they are small). */
-export function createAssetServer() {
-  const cache = new Map<string, Buffer>();
-  async function load(file: string): Promise<Buffer> {
-    const hit = cache.get(file);
-    if (hit) return hit;
-    const body = await readFile(file);
-    cache.set(file, body);
-    return body;
+/** Sends the HTML pages; each is read once, then kept in memory (they are small). */
+export function createPageSender() {
+  const cache = new Map<string, string>();
+  async function load(file: string): Promise<string> {
+    const hit = cache.get(file) ?? (await readFile(file, 'utf8'));
+    cache.set(file, hit);
+    return hit;
   }
 
-  return {
-    async sendFile(res: ServerResponse, file: string): Promise<void> {
-      const body = await load(file);
-      res.writeHead(200, {
-        'content-type': typeOf(file),
-        'content-length': body.length,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(body);
-    },
-
-    /** An HTML page, optionally with `<!--slot-->` replaced by already-escaped markup. */
-    async sendPage(
-      res: ServerResponse,
-      status: number,
-      file: string,
-      slot = '',
-      headers: Record<string, string> = {},
-    ): Promise<void> {
-      const text = (await load(file)).toString('utf8').replace('<!--slot-->', slot);
-      const body = Buffer.from(text);
-      res.writeHead(status, {
-        'content-type': TYPES['.html']!,
-        'content-length': body.length,
+  /** An HTML page, optionally with `<!--slot-->` replaced by already-escaped markup. */
+  return async function sendPage(
+    res: Response,
+    status: number,
+    file: string,
+    slot = '',
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    const text = (await load(file)).replace('<!--slot-->', slot);
+    res
+      .status(status)
+      .set({
+        'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
@@ -108,10 +115,9 @@ export function createAssetServer() {
         // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts.
         'referrer-policy': 'same-origin',
         ...headers,
-      });
-      res.end(body);
-    },
+      })
+      .send(text);
   };
 }
 
-export type AssetServer = ReturnType<typeof createAssetServer>;
+export type SendPage = ReturnType<typeof createPageSender>;

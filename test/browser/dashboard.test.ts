@@ -257,6 +257,18 @@ describe('ops dashboard in Chromium (real stack)', function () {
     expect((await rolloutStatus()).killed).to.equal(false);
   });
 
+  it('when the operator logs out, then the page shows the login form and the old cookie opens nothing', async () => {
+    const [session] = await browser.context.cookies(proxy.adminUrl);
+    expect(session?.name).to.equal('authshift_admin');
+    const cookie = `${session!.name}=${session!.value}`;
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${proxy.adminUrl}/dashboard/login`);
+    expect(await page.getByLabel('Admin token').isVisible()).to.equal(true);
+    expect(await browser.context.cookies(proxy.adminUrl)).to.deep.equal([]);
+    const replayed = await fetch(`${proxy.adminUrl}/api/policy`, { headers: { cookie } });
+    expect(replayed.status).to.equal(401);
+  });
+
   it('when the session is over, then the screenshot was saved and no console error happened', async () => {
     expect((await stat(SCREENSHOT)).size).to.be.greaterThan(20_000);
     expect(consoleErrors).to.deep.equal([]);

@@ -3,7 +3,8 @@
  * Kubernetes Deployment and docker-compose run them. Nothing a client or an operator relies on
  * lives in one process: a policy change made on one proxy applies on the other within a second,
  * sessions made through one pair work through the other (legacy and facade), a rate limit counted
- * on one monolith applies on the other, and a dashboard login is accepted by either admin port.
+ * on one monolith applies on the other, and a dashboard login is accepted by either admin port
+ * until a logout on either ends it.
  */
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
@@ -131,5 +132,23 @@ describe('two monoliths and two proxies on one database', function () {
     const cookie = sessionCookie(login);
     const policy = await fetch(`${b.adminUrl}/api/policy`, { headers: { cookie } });
     expect(policy.status).to.equal(200);
+  });
+
+  it('when an operator logs out of the dashboard on A, then B refuses the old cookie too', async () => {
+    const login = await fetch(`${a.adminUrl}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.adminUrl },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }).toString(),
+    });
+    const cookie = sessionCookie(login);
+    expect((await fetch(`${b.adminUrl}/api/policy`, { headers: { cookie } })).status).to.equal(200);
+    const logout = await fetch(`${a.adminUrl}/dashboard/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: a.adminUrl },
+    });
+    expect(logout.status).to.equal(303);
+    expect((await fetch(`${b.adminUrl}/api/policy`, { headers: { cookie } })).status).to.equal(401);
   });
 });

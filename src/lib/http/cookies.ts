@@ -1,21 +1,13 @@
+import { parse } from 'cookie';
+
 /**
- * Reads one cookie from a `Cookie` header the way the `cookie` package (which express-session
- * uses) does: the first occurrence wins, surrounding double quotes are removed, and the value is
- * percent-decoded when that is possible.
+ * Reads one cookie from a `Cookie` header with the `cookie` package (the parser express and
+ * express-session use): the first occurrence wins, surrounding double quotes are removed, and the
+ * value is percent-decoded when that is possible.
  */
 export function readCookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-      value = value.slice(1, -1);
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
-  }
-  return undefined;
+  const cookies = parse(header);
+  // The parser returns a plain object: `constructor` and friends are not cookies.
+  return Object.hasOwn(cookies, name) ? cookies[name] : undefined;
 }

@@ -21,6 +21,7 @@ async function adminOn(databaseUrl: string) {
       headers: {
         ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? ADMIN_TOKEN}` }),
         'content-type': 'application/json',
+        ...(init.headers as Record<string, string> | undefined),
       },
     });
   return { deps, server, call };
@@ -174,6 +175,41 @@ describe('proxy admin API', () => {
   it('when the route is unknown or the method wrong, then 404 NOT_FOUND or 405 METHOD_NOT_ALLOWED', async () => {
     expect((await call('/api/nothing')).status).to.equal(404);
     expect((await call('/api/policy', { method: 'DELETE' })).status).to.equal(405);
+  });
+
+  it('when a method is wrong, then the 405 names the methods the route takes; HEAD is answered like GET', async () => {
+    const wrong = await call('/api/policy/changes');
+    expect(wrong.status).to.equal(405);
+    expect(wrong.headers.get('allow')).to.equal('POST');
+    expect(await wrong.json()).to.deep.include({ code: 'METHOD_NOT_ALLOWED' });
+    expect((await call('/api/policy', { method: 'PUT' })).headers.get('allow')).to.equal(
+      'GET, HEAD',
+    );
+    const head = await call('/api/policy', { method: 'HEAD' });
+    expect(head.status).to.equal(200);
+    expect(head.headers.get('cache-control')).to.equal('no-store');
+  });
+
+  it('when a body is too large, compressed or not UTF-8, then it is refused in the proxy’s JSON format and nothing changes', async () => {
+    const before = (await deps.repository.read()).version;
+    const huge = JSON.stringify({ op: 'kill', reason: 'x'.repeat(70 * 1024) });
+    const tooLarge = await call('/api/policy/changes', { method: 'POST', body: huge });
+    expect(tooLarge.status).to.equal(413);
+    expect(await tooLarge.json()).to.deep.include({ code: 'BODY_TOO_LARGE' });
+    const refused: Record<string, string>[] = [
+      { 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json; charset=latin1' },
+    ];
+    for (const headers of refused) {
+      const res = await call('/api/policy/changes', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ op: 'kill', reason: 'x' }),
+      });
+      expect(res.status, JSON.stringify(headers)).to.equal(400);
+      expect(await res.json()).to.deep.include({ code: 'BAD_REQUEST_BODY' });
+    }
+    expect((await deps.repository.read()).version).to.equal(before);
   });
 
   it('when the database is unreachable, then policy routes answer 503 DATABASE_UNAVAILABLE', async () => {

@@ -10,10 +10,12 @@ import { manualClock, type Clock } from '../../../src/lib/clock.js';
 import { drain, listen } from '../../../src/lib/http/serve.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { createAdminServer } from '../../../proxy/admin/admin-server.js';
+import { DASHBOARD_COOKIE, issueDashboardSession } from '../../../proxy/admin/dashboard-session.js';
 import { COUNTS_MAX_AGE_MS } from '../../../proxy/admin/migration-state.js';
 import { loadProxyConfig } from '../../../proxy/config.js';
 import { buildProxyDeps, type ProxyDeps } from '../../../proxy/deps.js';
 import { freePort } from '../../helpers/processes.js';
+import { slowRequest } from '../../helpers/slow-request.js';
 import { ADMIN_TOKEN, migratedScratchDatabase } from '../../helpers/proxy-stack.js';
 
 async function adminServer(env: Record<string, string>, clock?: Clock) {
@@ -103,9 +105,14 @@ describe('proxy dashboard (admin port)', () => {
     expect(res.status).to.equal(303);
     expect(res.headers.get('location')).to.equal('/dashboard/');
     const set = res.headers.get('set-cookie')!;
-    expect(set).to.match(
-      /^authshift_admin=v1\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/,
-    );
+    const [pair, ...attributes] = set.split('; ');
+    expect(pair).to.match(/^authshift_admin=v2\.[\w-]{43}\.\d+\.[\w-]{43}$/);
+    expect(attributes.sort()).to.deep.equal([
+      'HttpOnly',
+      'Max-Age=28800',
+      'Path=/',
+      'SameSite=Strict',
+    ]);
     expect(set).not.to.contain(ADMIN_TOKEN);
     cookie = set.split(';')[0]!;
     const page = await call('/dashboard/', { headers: { cookie } });
@@ -275,6 +282,34 @@ describe('proxy dashboard (admin port)', () => {
     }
   });
 
+  it('when the session store is unreachable, then a signed cookie is not trusted (503) and no login is issued, while the bearer token still answers', async () => {
+    const down = await adminServer({
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
+    });
+    try {
+      const { value } = issueDashboardSession(ADMIN_TOKEN, Date.now(), 60);
+      const res = await down.call('/api/guard', {
+        headers: { cookie: `${DASHBOARD_COOKIE}=${value}` },
+      });
+      expect(res.status).to.equal(503);
+      expect(await res.json()).to.deep.include({ code: 'DATABASE_UNAVAILABLE' });
+      const login = await down.call('/dashboard/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: down.origin },
+        body: new URLSearchParams({ token: ADMIN_TOKEN }).toString(),
+      });
+      expect(login.status).to.equal(503);
+      expect(login.headers.get('set-cookie')).to.equal(null);
+      const bearer = await down.call('/api/guard', {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(bearer.status).to.equal(200);
+    } finally {
+      await drain(down.server, 500);
+      await down.deps.close();
+    }
+  });
+
   it('when the page’s files are fetched, then ours and the charting library come from this server with their types', async () => {
     for (const [path, type] of [
       ['/dashboard/js/main.js', 'text/javascript'],
@@ -309,7 +344,26 @@ describe('proxy dashboard (admin port)', () => {
     expect(cross.status).to.equal(403);
     const res = await call('/dashboard/logout', { method: 'POST', headers: { cookie, origin } });
     expect(res.status).to.equal(303);
-    expect(res.headers.get('set-cookie')).to.match(/^authshift_admin=; .*Max-Age=0$/);
+    expect(res.headers.get('set-cookie')).to.match(/^authshift_admin=; (.*; )?Max-Age=0(;|$)/);
+  });
+
+  it('when an operator logs out, then that session’s cookie opens neither the page nor the API, and other sessions stay', async () => {
+    const sessionOf = async () =>
+      (await login(ADMIN_TOKEN)).headers.get('set-cookie')!.split(';')[0]!;
+    const [leaving, staying] = [await sessionOf(), await sessionOf()];
+    expect((await call('/api/policy', { headers: { cookie: leaving } })).status).to.equal(200);
+    const out = await call('/dashboard/logout', {
+      method: 'POST',
+      headers: { cookie: leaving, origin },
+    });
+    expect(out.status).to.equal(303);
+    const api = await call('/api/policy', { headers: { cookie: leaving } });
+    expect(api.status).to.equal(401);
+    expect(await api.json()).to.deep.include({ code: 'ADMIN_UNAUTHORIZED' });
+    const page = await call('/dashboard/', { headers: { cookie: leaving } });
+    expect(page.status).to.equal(303);
+    expect(page.headers.get('location')).to.equal('/dashboard/login');
+    expect((await call('/api/policy', { headers: { cookie: staying } })).status).to.equal(200);
   });
 });
 
@@ -351,6 +405,61 @@ describe('proxy dashboard login throttle (admin port)', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(metrics.status, 'machine clients are not locked out').to.equal(200);
+  });
+});
+
+describe('proxy dashboard login throttle against slow bodies (admin port)', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let admin: Awaited<ReturnType<typeof adminServer>>;
+  const MAX_FAILURES = 3;
+
+  before(async () => {
+    db = await migratedScratchDatabase();
+    admin = await adminServer({
+      DATABASE_URL: db.url,
+      PROXY_DASHBOARD_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+      PROXY_DASHBOARD_LOGIN_WINDOW_SECONDS: '120',
+    });
+  });
+  after(async () => {
+    await drain(admin.server, 500);
+    await admin.deps.close();
+    await db.drop();
+  });
+
+  const loginRequest = (token: string) =>
+    slowRequest({
+      port: Number(new URL(admin.origin).port),
+      method: 'POST',
+      path: '/dashboard/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: admin.origin,
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+
+  it('when one address holds many logins open and sends the bodies late, then no more than the budget of tokens is tried, and the right one is then refused', async () => {
+    const attempts = [];
+    // Every head reaches the server (and its throttle check) before any body is sent.
+    for (let i = 0; i < MAX_FAILURES + 5; i++) {
+      const attempt = loginRequest(`wrong-token-${i}`);
+      await attempt.ready;
+      attempts.push(attempt);
+    }
+    const statuses = (await Promise.all(attempts.map((a) => a.finish()))).map((r) => r.status);
+    expect(
+      statuses.filter((s) => s === 401),
+      'tokens compared',
+    ).to.have.length(MAX_FAILURES);
+    expect(
+      statuses.filter((s) => s === 429),
+      'refused unread',
+    ).to.have.length(5);
+    const right = await loginRequest(ADMIN_TOKEN).finish();
+    expect(right.status).to.equal(429);
+    expect(right.headers['set-cookie']).to.equal(undefined);
+    expect(Number(right.headers['retry-after'])).to.be.within(1, 120);
   });
 });
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { expect } from 'chai';
 import {
+  CLEARED_SESSION_COOKIE,
   DASHBOARD_COOKIE,
   issueDashboardSession,
   sessionCookie,
   verifyDashboardSession,
 } from '../../../../proxy/admin/dashboard-session.js';
-import { adminPrincipal } from '../../../../proxy/admin/admin-auth.js';
+import { presentedCredential } from '../../../../proxy/admin/admin-auth.js';
 import { isDashboardCall, isSameOrigin } from '../../../../proxy/admin/same-origin.js';
 
 const TOKEN = 'unit-test-admin-token-0123456789';
@@ -14,47 +15,72 @@ const NOW = Date.parse('2026-05-01T12:00:00Z');
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
 describe('dashboard session cookie', () => {
-  it('when issued, then it verifies until it expires, and never contains the token', () => {
-    const value = issueDashboardSession(TOKEN, NOW, 3600);
-    expect(value).not.to.contain(TOKEN);
-    expect(verifyDashboardSession(value, TOKEN, NOW + 3599_000)).to.equal(true);
-    expect(verifyDashboardSession(value, TOKEN, NOW + 3600_000)).to.equal(false);
+  it('when issued, then it verifies until it expires, names its session, and never contains the token', () => {
+    const session = issueDashboardSession(TOKEN, NOW, 3600);
+    expect(session.value).not.to.contain(TOKEN);
+    expect(verifyDashboardSession(session.value, TOKEN, NOW + 3599_000)).to.equal(session.id);
+    expect(verifyDashboardSession(session.value, TOKEN, NOW + 3600_000)).to.equal(null);
+  });
+
+  it('when two sessions are issued in the same second, then they are different sessions', () => {
+    const [one, two] = [
+      issueDashboardSession(TOKEN, NOW, 60),
+      issueDashboardSession(TOKEN, NOW, 60),
+    ];
+    expect(one.id).not.to.equal(two.id);
+    expect(one.value).not.to.equal(two.value);
   });
 
   for (const [when, mutate] of [
-    ['it was signed with another token', () => issueDashboardSession(`${TOKEN}x`, NOW, 3600)],
+    ['it was signed with another token', () => issueDashboardSession(`${TOKEN}x`, NOW, 3600).value],
     [
       'its expiry was moved forward',
       () =>
-        issueDashboardSession(TOKEN, NOW, 60).replace(
-          /^v1\.(\d+)/,
-          (_m, e) => `v1.${Number(e) + 9999}`,
+        issueDashboardSession(TOKEN, NOW, 60).value.replace(
+          /^(v2\.[\w-]+)\.(\d+)/,
+          (_m: string, head: string, e: string) => `${head}.${Number(e) + 9999}`,
         ),
     ],
-    ['it is garbage', () => 'v1.abc.def'],
+    [
+      'its session id was swapped',
+      () => {
+        const other = issueDashboardSession(TOKEN, NOW, 60);
+        const mine = issueDashboardSession(TOKEN, NOW, 60);
+        return mine.value.replace(mine.id, other.id);
+      },
+    ],
+    ['it is the old stateless format', () => `v1.${NOW / 1000 + 60}.${'A'.repeat(43)}`],
+    ['it is garbage', () => 'v2.abc.def'],
     ['it is missing', () => undefined],
   ] as const) {
     it(`when ${when}, then it is refused`, () => {
-      expect(verifyDashboardSession(mutate(), TOKEN, NOW)).to.equal(false);
+      expect(verifyDashboardSession(mutate(), TOKEN, NOW)).to.equal(null);
     });
   }
 
   it('when set, then the cookie is HttpOnly and SameSite=Strict with a Max-Age', () => {
     expect(sessionCookie('v', 60)).to.equal(
-      `${DASHBOARD_COOKIE}=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60`,
+      `${DASHBOARD_COOKIE}=v; Max-Age=60; Path=/; HttpOnly; SameSite=Strict`,
+    );
+    expect(CLEARED_SESSION_COOKIE).to.equal(
+      `${DASHBOARD_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`,
     );
   });
 
-  it('when a request has the bearer token or a valid cookie, then it is a bearer or dashboard principal; otherwise none', () => {
-    const cookie = `${DASHBOARD_COOKIE}=${issueDashboardSession(TOKEN, NOW, 60)}`;
-    expect(adminPrincipal(request({ authorization: `Bearer ${TOKEN}` }), TOKEN, NOW)).to.equal(
-      'bearer',
-    );
-    expect(adminPrincipal(request({ cookie }), TOKEN, NOW)).to.equal('dashboard');
-    expect(adminPrincipal(request({ cookie }), TOKEN, NOW + 61_000)).to.equal(null);
-    expect(adminPrincipal(request({ authorization: `Bearer ${TOKEN}x` }), TOKEN, NOW)).to.equal(
-      null,
-    );
+  it('when a request has the bearer token or a signed cookie, then it presents a bearer or a dashboard session; otherwise nothing', () => {
+    const session = issueDashboardSession(TOKEN, NOW, 60);
+    const cookie = `other=1; ${DASHBOARD_COOKIE}=${session.value}`;
+    expect(
+      presentedCredential(request({ authorization: `Bearer ${TOKEN}` }), TOKEN, NOW),
+    ).to.deep.equal({ principal: 'bearer' });
+    expect(presentedCredential(request({ cookie }), TOKEN, NOW)).to.deep.equal({
+      principal: 'dashboard',
+      sessionId: session.id,
+    });
+    expect(presentedCredential(request({ cookie }), TOKEN, NOW + 61_000)).to.equal(null);
+    expect(
+      presentedCredential(request({ authorization: `Bearer ${TOKEN}x` }), TOKEN, NOW),
+    ).to.equal(null);
   });
 });
 
