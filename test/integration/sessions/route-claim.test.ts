@@ -40,8 +40,11 @@ describe('routing claim cookie (authshift_route)', () => {
     expect(cookie).to.match(/; SameSite=Lax/);
     expect(cookie).not.to.match(/; Secure/);
   }
-  const routeCookie = (email: string, expires: number, secret = DEV_SECRETS.ROUTING_SECRET) =>
-    `authshift_route=${signRouteClaim(secret, { email: canonicalEmail(email), expires })}`;
+  const routeCookie = (
+    email: string,
+    expires: number,
+    secret: string = DEV_SECRETS.ROUTING_SECRET,
+  ) => `authshift_route=${signRouteClaim(secret, { email: canonicalEmail(email), expires })}`;
   const withClaim = (headers: Headers, claim: string): Headers => ({
     ...headers,
     cookie: headers.cookie ? `${headers.cookie}; ${claim}` : claim,
