@@ -30,10 +30,15 @@ import {
 } from './legacy-auth/legacy-auth-service.js';
 import { createPassport } from './legacy-auth/passport.js';
 import { createSessionMiddleware, createSessionStore } from './legacy-auth/session.js';
-import { legacySessionPrincipal, type PrincipalResolver } from './api/api-auth.js';
 import { createReadiness, shippedMigrations, type Readiness } from './health/readiness.js';
 import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
 import type { FuAuthHooks } from './fu-auth/hooks.js';
+import { createAccounts } from './sessions/accounts.js';
+import { createCredentialReader } from './sessions/carried-credentials.js';
+import { createPortableSessions, type PortableSessions } from './sessions/portable-sessions.js';
+import { createRouteClaims } from './sessions/route-claims.js';
+import { createSessionEnder } from './sessions/session-ender.js';
+import { createSessionResolver } from './sessions/session-resolver.js';
 
 export interface AppDeps {
   config: Config;
@@ -49,7 +54,8 @@ export interface AppDeps {
   legacyAuth: LegacyAuthService;
   passport: ReturnType<typeof createPassport>;
   session: RequestHandler;
-  principalResolvers: PrincipalResolver[];
+  /** Both engines' sessions, honoured everywhere (src/sessions). */
+  sessions: PortableSessions;
   fuAuth: FuAuth;
   readiness: Readiness;
   close(): Promise<void>;
@@ -94,6 +100,14 @@ export function buildDeps(
     );
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => transactionWithRetry(sequelize, work);
+  const ender = createSessionEnder(sequelize);
+  const claims = createRouteClaims({
+    secret: config.routing.secret,
+    ttlSeconds: config.routing.claimTtlSeconds,
+    secure: config.legacy.cookieSecure,
+    clock,
+  });
+  const readCredentials = createCredentialReader(config.legacy.sessionSecret);
   const fuAuth = buildFuAuth({
     config,
     sequelize,
@@ -102,12 +116,16 @@ export function buildDeps(
     logger,
     hasher,
     legacyUsers,
+    sessions: ender,
+    routeClaims: claims,
+    readCredentials,
     ...(overrides.fuHooks ? { hooks: overrides.fuHooks } : {}),
   });
   const legacyAuth = createLegacyAuthService({
     users: legacyUsers,
     hasher,
     transact,
+    sessions: ender,
     observers: [fuAuth.legacyObserver],
   });
   // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry
@@ -130,6 +148,24 @@ export function buildDeps(
     cookieSecure: config.legacy.cookieSecure,
     maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
   });
+  const passport = createPassport(legacyAuth);
+  const accounts = createAccounts({ legacyUsers, store: fuAuth.deps.store });
+  const sessions = createPortableSessions({
+    legacySessionChain: [session, passport.initialize(), passport.session()],
+    resolve: createSessionResolver({
+      accounts,
+      facadeSessions: fuAuth.facade.sessions,
+      jwt: fuAuth.deps.jwt,
+      database: fuAuth.deps.database,
+      requiresVerification: config.fuAuth.requiresVerification,
+      clock,
+    }),
+    accounts,
+    ender,
+    claims,
+    readCredentials,
+    fuCookie: fuAuth.deps.cookie,
+  });
 
   return {
     config,
@@ -143,9 +179,9 @@ export function buildDeps(
     legacyUsers,
     contacts: createContactRepository({ models, clock }),
     legacyAuth,
-    passport: createPassport(legacyAuth),
+    passport,
     session,
-    principalResolvers: [legacySessionPrincipal, ...fuAuth.principalResolvers],
+    sessions,
     fuAuth,
     readiness: createReadiness(sequelize, shippedMigrations()),
     async close() {
