@@ -33,12 +33,8 @@ import { createSessionMiddleware, createSessionStore } from './legacy-auth/sessi
 import { createReadiness, shippedMigrations, type Readiness } from './health/readiness.js';
 import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
 import type { FuAuthHooks } from './fu-auth/hooks.js';
-import { createAccounts } from './sessions/accounts.js';
-import { createCredentialReader } from './sessions/carried-credentials.js';
-import { createPortableSessions, type PortableSessions } from './sessions/portable-sessions.js';
-import { createRouteClaims } from './sessions/route-claims.js';
-import { createSessionEnder } from './sessions/session-ender.js';
-import { createSessionResolver } from './sessions/session-resolver.js';
+import { buildPortableSessions, buildSessionBasics } from './sessions/build-sessions.js';
+import type { PortableSessions } from './sessions/portable-sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -100,14 +96,7 @@ export function buildDeps(
     );
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => transactionWithRetry(sequelize, work);
-  const ender = createSessionEnder(sequelize);
-  const claims = createRouteClaims({
-    secret: config.routing.secret,
-    ttlSeconds: config.routing.claimTtlSeconds,
-    secure: config.legacy.cookieSecure,
-    clock,
-  });
-  const readCredentials = createCredentialReader(config.legacy.sessionSecret);
+  const basics = buildSessionBasics(config, sequelize, clock);
   const fuAuth = buildFuAuth({
     config,
     sequelize,
@@ -116,16 +105,16 @@ export function buildDeps(
     logger,
     hasher,
     legacyUsers,
-    sessions: ender,
-    routeClaims: claims,
-    readCredentials,
+    sessions: basics.ender,
+    routeClaims: basics.claims,
+    readCredentials: basics.readCredentials,
     ...(overrides.fuHooks ? { hooks: overrides.fuHooks } : {}),
   });
   const legacyAuth = createLegacyAuthService({
     users: legacyUsers,
     hasher,
     transact,
-    sessions: ender,
+    sessions: basics.ender,
     observers: [fuAuth.legacyObserver],
   });
   // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry
@@ -149,22 +138,13 @@ export function buildDeps(
     maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
   });
   const passport = createPassport(legacyAuth);
-  const accounts = createAccounts({ legacyUsers, store: fuAuth.deps.store });
-  const sessions = createPortableSessions({
+  const sessions = buildPortableSessions({
+    config,
+    clock,
+    basics,
+    legacyUsers,
+    fuAuth,
     legacySessionChain: [session, passport.initialize(), passport.session()],
-    resolve: createSessionResolver({
-      accounts,
-      facadeSessions: fuAuth.facade.sessions,
-      jwt: fuAuth.deps.jwt,
-      database: fuAuth.deps.database,
-      requiresVerification: config.fuAuth.requiresVerification,
-      clock,
-    }),
-    accounts,
-    ender,
-    claims,
-    readCredentials,
-    fuCookie: fuAuth.deps.cookie,
   });
 
   return {

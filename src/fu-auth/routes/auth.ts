@@ -47,10 +47,10 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
         authenticate(form.username, form.password),
       );
       await deps.store().touchLogin(user);
-      // The routing claim (DECISIONS.md) rides along; a fastapi-users client ignores the cookie.
-      deps.routeClaims.issue(res, user.email);
       const response = await loginResponse[backend](user);
       await deps.hooks.onAfterLogin(user, requestInfo(req), response);
+      // The routing claim (DECISIONS.md) rides along; a fastapi-users client ignores the cookie.
+      deps.routeClaims.issue(res, user.email);
       send(res, response);
     });
 
