@@ -91,6 +91,23 @@ describe('logout across engines', () => {
     }
   });
 
+  it('when malformed session cookies ride along with a good credential, then logout and credential changes still answer (never 500)', async () => {
+    const u = await createLegacyUser(t.deps.sequelize);
+    const jwt = await mintCredential(t.app, 'bearer JWT', u.email, u.password);
+    const junk = { cookie: 'crm.sid=fu.%00%22x; fastapiusersauth=%00' };
+    await request(t.app)
+      .patch('/fu_auth/users/me')
+      .set(combine(jwt, junk))
+      .send({ password: 'after-junk-1' })
+      .expect(200);
+    await request(t.app)
+      .post('/auth/change-password')
+      .set(combine(jwt, junk))
+      .send({ current_password: 'after-junk-1', new_password: 'after-junk-2' })
+      .expect(204);
+    await request(t.app).post('/fu_auth/legacy/logout').set(combine(jwt, junk)).expect(204);
+  });
+
   it('when the other session credentials of the same person are not in the request, then a logout leaves them alone', async () => {
     const u = await createLegacyUser(t.deps.sequelize);
     const legacy = await mintCredential(t.app, 'legacy session', u.email, u.password);
