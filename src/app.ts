@@ -18,6 +18,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.http.trustProxy);
   app.use(createRequestLogger(deps.logger));
+  // First, so the routing claim is written after every other cookie of a response.
+  app.use(deps.sessions.claims.middleware);
 
   app.use(createHealthRouter(deps.readiness));
   app.use(
@@ -25,7 +27,7 @@ export function createApp(deps: AppDeps): Express {
     createLegacyAuthRouter({
       service: deps.legacyAuth,
       passport: deps.passport,
-      session: deps.session,
+      portable: deps.sessions,
     }),
   );
 
@@ -34,18 +36,16 @@ export function createApp(deps: AppDeps): Express {
     createFuAuthRouter({
       ...deps.fuAuth.deps,
       logger: deps.logger,
-      facade: createFacadeRouter({ ...deps.fuAuth.facade, logger: deps.logger }),
+      facade: createFacadeRouter({
+        ...deps.fuAuth.facade,
+        logger: deps.logger,
+        portable: deps.sessions,
+      }),
     }),
   );
 
   const api = express.Router();
-  api.use(
-    express.json({ limit: '64kb' }),
-    deps.session,
-    deps.passport.initialize(),
-    deps.passport.session(),
-    createApiAuth(deps.principalResolvers),
-  );
+  api.use(express.json({ limit: '64kb' }), ...createApiAuth(deps.sessions));
   api.use('/contacts', createContactsRouter(deps.contacts));
   api.use('/admin', createAdminRouter(deps.legacyUsers));
   app.use('/api', api);

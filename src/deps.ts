@@ -30,10 +30,11 @@ import {
 } from './legacy-auth/legacy-auth-service.js';
 import { createPassport } from './legacy-auth/passport.js';
 import { createSessionMiddleware, createSessionStore } from './legacy-auth/session.js';
-import { legacySessionPrincipal, type PrincipalResolver } from './api/api-auth.js';
 import { createReadiness, shippedMigrations, type Readiness } from './health/readiness.js';
 import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
 import type { FuAuthHooks } from './fu-auth/hooks.js';
+import { buildPortableSessions, buildSessionBasics } from './sessions/build-sessions.js';
+import type { PortableSessions } from './sessions/portable-sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -49,7 +50,8 @@ export interface AppDeps {
   legacyAuth: LegacyAuthService;
   passport: ReturnType<typeof createPassport>;
   session: RequestHandler;
-  principalResolvers: PrincipalResolver[];
+  /** Both engines' sessions, honoured everywhere (src/sessions). */
+  sessions: PortableSessions;
   fuAuth: FuAuth;
   readiness: Readiness;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export function buildDeps(
     );
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => transactionWithRetry(sequelize, work);
+  const basics = buildSessionBasics(config, sequelize, clock);
   const fuAuth = buildFuAuth({
     config,
     sequelize,
@@ -102,12 +105,16 @@ export function buildDeps(
     logger,
     hasher,
     legacyUsers,
+    sessions: basics.ender,
+    routeClaims: basics.claims,
+    readCredentials: basics.readCredentials,
     ...(overrides.fuHooks ? { hooks: overrides.fuHooks } : {}),
   });
   const legacyAuth = createLegacyAuthService({
     users: legacyUsers,
     hasher,
     transact,
+    sessions: basics.ender,
     observers: [fuAuth.legacyObserver],
   });
   // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry
@@ -130,6 +137,15 @@ export function buildDeps(
     cookieSecure: config.legacy.cookieSecure,
     maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
   });
+  const passport = createPassport(legacyAuth);
+  const sessions = buildPortableSessions({
+    config,
+    clock,
+    basics,
+    legacyUsers,
+    fuAuth,
+    legacySessionChain: [session, passport.initialize(), passport.session()],
+  });
 
   return {
     config,
@@ -143,9 +159,9 @@ export function buildDeps(
     legacyUsers,
     contacts: createContactRepository({ models, clock }),
     legacyAuth,
-    passport: createPassport(legacyAuth),
+    passport,
     session,
-    principalResolvers: [legacySessionPrincipal, ...fuAuth.principalResolvers],
+    sessions,
     fuAuth,
     readiness: createReadiness(sequelize, shippedMigrations()),
     async close() {

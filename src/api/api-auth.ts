@@ -1,5 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { accountPublicUser } from '../sessions/account.js';
+import { resolvedSessionOf, type PortableSessions } from '../sessions/portable-sessions.js';
 
 /**
  * Who is calling an `/api/*` route, in legacy terms: whichever engine logged the person in,
@@ -8,11 +10,9 @@ import { AppError } from '../errors/app-error.js';
 export interface ApiPrincipal {
   legacyUserId: number;
   role: string;
+  /** Which credential recognised the caller (src/sessions/session-resolver.ts). */
   via: string;
 }
-
-/** One way of recognising a caller (legacy session, bearer JWT, cookie…); null = not this kind. */
-export type PrincipalResolver = (req: Request) => Promise<ApiPrincipal | null>;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,24 +20,25 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The unified guard: the first resolver that recognises the caller wins; nobody → 401. */
-export function createApiAuth(resolvers: readonly PrincipalResolver[]): RequestHandler {
-  return async (req, _res, next) => {
-    for (const resolve of resolvers) {
-      const principal = await resolve(req);
-      if (principal) {
-        req.principal = principal;
-        return next();
-      }
-    }
-    next(new AppError('NOT_AUTHENTICATED'));
-  };
+/**
+ * The unified guard: the shared session resolver (every credential of either engine, in the fixed
+ * order), then the principal in legacy terms; nobody → 401. The routing claim is refreshed here.
+ */
+export function createApiAuth(portable: PortableSessions): RequestHandler[] {
+  return [
+    ...portable.legacySessionChain,
+    portable.requireSession,
+    (req, _res, next) => {
+      const { account, kind } = resolvedSessionOf(req);
+      req.principal = {
+        legacyUserId: account.legacy.id,
+        role: accountPublicUser(account).role,
+        via: kind,
+      };
+      next();
+    },
+  ];
 }
-
-export const legacySessionPrincipal: PrincipalResolver = async (req) =>
-  req.isAuthenticated?.() && req.user
-    ? { legacyUserId: req.user.id, role: req.user.role, via: 'legacy-session' }
-    : null;
 
 export function requireAdmin(req: Request): ApiPrincipal {
   const principal = req.principal;

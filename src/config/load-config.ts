@@ -49,6 +49,8 @@ export interface Config {
       forgotPerAccount: RateRule;
     };
   };
+  /** The routing claim cookie (DECISIONS.md "Routing claim"). */
+  routing: { secret: string; previousSecret: string | undefined; claimTtlSeconds: number };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
   cutover: { smokeUrl: string; propagationMs: number; batchSize: number };
 }
@@ -101,6 +103,11 @@ function toConfig(e: Env): Config {
         forgotPerIp: e.RATE_LIMIT_FORGOT_PER_IP,
         forgotPerAccount: e.RATE_LIMIT_FORGOT_PER_ACCOUNT,
       },
+    },
+    routing: {
+      secret: e.ROUTING_SECRET,
+      previousSecret: e.ROUTING_SECRET_PREVIOUS,
+      claimTtlSeconds: e.ROUTING_CLAIM_TTL_SECONDS,
     },
     mail: {
       publicUrl: e.PUBLIC_URL,

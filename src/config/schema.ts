@@ -19,7 +19,11 @@ export const DEFAULT_SECRETS = {
   JWT_SECRET: DEV_SECRETS.JWT_SECRET,
   RESET_PASSWORD_TOKEN_SECRET: DEV_SECRETS.RESET_PASSWORD_TOKEN_SECRET,
   VERIFICATION_TOKEN_SECRET: DEV_SECRETS.VERIFICATION_TOKEN_SECRET,
+  ROUTING_SECRET: DEV_SECRETS.ROUTING_SECRET,
 } as const;
+
+/** Secret variables with no default: checked in production only when they are set. */
+const OPTIONAL_SECRETS = ['ROUTING_SECRET_PREVIOUS'] as const;
 
 const secret = (name: keyof typeof DEFAULT_SECRETS) =>
   z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS[name]);
@@ -87,6 +91,16 @@ export const envSchema = z.object({
     .default(10),
   // Invariant 3: mirror every new-engine write into `users` while the legacy engine may come back.
   FU_LEGACY_WRITE_BACK: boolFlag(true),
+  // The routing claim (`authshift_route`, src/lib/contracts/route-claim.ts): shared with the
+  // proxy, which verifies it. A claim signed with the previous secret is still accepted by the
+  // proxy during a rotation; the monolith signs with ROUTING_SECRET only and re-signs old claims.
+  ROUTING_SECRET: secret('ROUTING_SECRET'),
+  ROUTING_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
+  ROUTING_CLAIM_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds, at least 60' })
+    .int('must be a whole number of seconds, at least 60')
+    .min(60, 'must be a whole number of seconds, at least 60')
+    .default(3600),
   // Fallback re-read of the `user_store` setting (LISTEN/NOTIFY is the fast path).
   USER_STORE_REFRESH_MS: positiveInt(500),
   // npm run cutover / rollback: where smoke tests go (the proxy), how long instances get to follow
@@ -111,12 +125,20 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-/** SECURITY: production must never run on the secrets that ship in this repository. */
+const PUBLIC_VALUES: ReadonlySet<string> = new Set(Object.values(DEV_SECRETS));
+
+/**
+ * SECURITY: production must never run on the secrets that ship in this repository — neither a
+ * variable's own development default nor any other (every development secret is public).
+ */
 export function productionProblems(env: Record<string, string | undefined>): string[] {
   if (env.NODE_ENV !== 'production') return [];
+  const isPublic = (value: string | undefined) => value !== undefined && PUBLIC_VALUES.has(value);
   const problems = (Object.keys(DEFAULT_SECRETS) as (keyof typeof DEFAULT_SECRETS)[])
-    .filter((name) => env[name] === undefined || env[name] === DEFAULT_SECRETS[name])
-    .map((name) => `${name}: is unset or the development default; production needs a real secret`);
+    .filter((name) => env[name] === undefined || isPublic(env[name]))
+    .map((name) => `${name}: is unset or a development default; production needs a real secret`);
+  for (const name of OPTIONAL_SECRETS.filter((n) => isPublic(env[n])))
+    problems.push(`${name}: is a development default; production needs a real secret`);
   // The embedded PostgreSQL is a development convenience, never a production database.
   if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL: is required in production');
   return problems;

@@ -1,11 +1,13 @@
 import type { Sequelize } from 'sequelize';
-import type { PrincipalResolver } from '../api/api-auth.js';
 import type { Config } from '../config/load-config.js';
 import type { LegacyWriteObserver } from '../legacy-auth/legacy-auth-service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import type { CredentialReader } from '../sessions/carried-credentials.js';
+import type { RouteClaims } from '../sessions/route-claims.js';
+import type { SessionEnder } from '../sessions/session-ender.js';
 import { createAuthenticator } from './authenticator.js';
 import { createFacadeService } from './facade/facade-service.js';
 import { createFacadeSessionStore } from './facade/facade-session-store.js';
@@ -14,7 +16,6 @@ import type { FuAuthDeps } from './fu-auth-deps.js';
 import type { FuAuthHooks } from './hooks.js';
 import { createMailHooks } from './mail/mail-hooks.js';
 import { createMailer } from './mail/mailer.js';
-import { fuPrincipalResolvers } from './principals.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
 import { createThrottles } from './rate-limit/throttles.js';
 import { createActionTokens } from './strategies/action-tokens.js';
@@ -33,8 +34,7 @@ import { createUserManager } from './user-manager.js';
 
 export interface FuAuth {
   deps: FuAuthDeps;
-  facade: Omit<FacadeRouterDeps, 'logger'>;
-  principalResolvers: PrincipalResolver[];
+  facade: Omit<FacadeRouterDeps, 'logger' | 'portable'>;
   /** Lets legacy password changes reach the new engine's copy in the same transaction. */
   legacyObserver: LegacyWriteObserver;
   limiter: RateLimiter;
@@ -52,6 +52,10 @@ export function buildFuAuth(input: {
   hasher: PasswordHasher;
   legacyUsers: LegacyUserRepository;
   hooks?: FuAuthHooks;
+  /** src/sessions: credential changes end sessions, logins set the routing claim. */
+  sessions: SessionEnder;
+  routeClaims: RouteClaims;
+  readCredentials: CredentialReader;
 }): FuAuth {
   const { config, sequelize, clock, hasher } = input;
   const settings = config.fuAuth;
@@ -96,7 +100,12 @@ export function buildFuAuth(input: {
   const limiter = createRateLimiter({ sequelize, clock });
   const throttles = createThrottles(limiter, settings.rateLimit);
   const facadeSession = {
-    service: createFacadeService({ store, legacyUsers: input.legacyUsers, hasher }),
+    service: createFacadeService({
+      store,
+      legacyUsers: input.legacyUsers,
+      hasher,
+      sessions: input.sessions,
+    }),
     sessions: createFacadeSessionStore(sequelize),
     clock,
   };
@@ -108,6 +117,7 @@ export function buildFuAuth(input: {
         hasher,
         tokens,
         hooks,
+        sessions: input.sessions,
         policy: settings.passwordPolicy,
         unknownHash: settings.compat.unknownHash,
       }),
@@ -119,6 +129,8 @@ export function buildFuAuth(input: {
       hooks,
       requiresVerification: settings.requiresVerification,
       cookie: { maxAgeSeconds: settings.cookieMaxAgeSeconds, secure: settings.cookieSecure },
+      routeClaims: input.routeClaims,
+      readCredentials: input.readCredentials,
     },
     facade: {
       ...facadeSession,
@@ -128,12 +140,6 @@ export function buildFuAuth(input: {
         maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
       },
     },
-    principalResolvers: fuPrincipalResolvers({
-      jwt,
-      database,
-      requiresVerification: settings.requiresVerification,
-      facade: facadeSession,
-    }),
     legacyObserver: {
       passwordChanged: (user, legacyHash, transaction) =>
         store().followLegacyPassword(user.id, legacyHash, transaction),

@@ -5,6 +5,8 @@ import type { Throttles } from './rate-limit/throttles.js';
 import type { TokenStrategy } from './strategies/jwt-strategy.js';
 import type { UserStore } from './store/user-store.js';
 import type { UserManager } from './user-manager.js';
+import type { CredentialReader } from '../sessions/carried-credentials.js';
+import type { RouteClaims } from '../sessions/route-claims.js';
 
 /** Everything the `/fu_auth` routers need; built once in src/deps.ts. */
 export interface FuAuthDeps {
@@ -21,4 +23,8 @@ export interface FuAuthDeps {
   cookie: CookieSettings;
   /** FU_PATCH_NULL_FIELDS: explicit nulls in PATCH /users bodies are ignored, or answered 422. */
   patchNullFields: 'ignore' | 'reject';
+  /** The routing claim cookie: set on login, refreshed on `/users/me` (src/sessions). */
+  routeClaims: RouteClaims;
+  /** The session credentials a request carries: the ones a credential change leaves alone. */
+  readCredentials: CredentialReader;
 }

@@ -1,31 +1,47 @@
 /**
  * The legacy engine: `/auth/*` with passport-local and express-session, exactly as existing
- * clients know it (contracts/legacy.md). It does not know the new engine exists; the proxy decides
- * who is served here.
+ * clients know it (contracts/legacy.md). Its own login stays passport's; `/me`, `/logout` and
+ * `/change-password` honour every session either engine issues (src/sessions), so a rollback
+ * or a policy change logs nobody out. The proxy decides who is served here.
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { parseInput } from '../http/validate.js';
-import { toLegacyPublicUser, type LegacyUserRecord } from '../users/legacy-user.js';
+import type { LegacyUserRecord } from '../users/legacy-user.js';
+import { accountPublicUser } from '../sessions/account.js';
+import { addLegacySessionRoutes } from '../sessions/legacy-session-routes.js';
+import type { PortableSessions } from '../sessions/portable-sessions.js';
 import type { LegacyAuthService } from './legacy-auth-service.js';
 import type { createPassport } from './passport.js';
-import { requireLogin } from './require-login.js';
-import { changePasswordBody, loginBody, registerBody } from './schemas.js';
-import { LEGACY_SESSION_COOKIE } from './session.js';
+import { loginBody, registerBody } from './schemas.js';
 
 export interface LegacyAuthRouterDeps {
   service: LegacyAuthService;
   passport: ReturnType<typeof createPassport>;
-  session: RequestHandler;
+  portable: PortableSessions;
 }
 
 export function createLegacyAuthRouter({
   service,
   passport,
-  session,
+  portable,
 }: LegacyAuthRouterDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }), session, passport.initialize(), passport.session());
+  router.use(express.json({ limit: '16kb' }), ...portable.legacySessionChain);
+
+  /** The answer to a login or registration: the user object, and a routing claim for them. */
+  async function loggedIn(req: express.Request, res: express.Response, user: LegacyUserRecord) {
+    await logIn(req, user);
+    // The new session replaces a facade session the request came with, as passport's replaces
+    // the previous express-session one (passport ≥ 0.6 regenerates the session on login).
+    await portable.ender.endCarriedTokens({
+      ...portable.readCredentials(req),
+      accessToken: null,
+    });
+    const publicUser = accountPublicUser(await portable.accounts.of(user));
+    portable.claims.issue(res, publicUser.email);
+    return publicUser;
+  }
 
   router.post(
     '/login',
@@ -33,37 +49,19 @@ export function createLegacyAuthRouter({
     async (req, res) => {
       parseInput(loginBody, req.body ?? {});
       const user = await authenticateLocal(passport, req, res);
-      await logIn(req, user);
-      res.status(200).json({ user: toLegacyPublicUser(user) });
+      res.status(200).json({ user: await loggedIn(req, res, user) });
     },
   );
-
-  router.post('/logout', requireLogin, async (req, res) => {
-    await new Promise<void>((resolve, reject) =>
-      req.logout((error) => (error ? reject(error) : resolve())),
-    );
-    await new Promise<void>((resolve, reject) =>
-      req.session.destroy((error) => (error ? reject(error) : resolve())),
-    );
-    res.clearCookie(LEGACY_SESSION_COOKIE, { path: '/' });
-    res.status(204).end();
-  });
-
-  router.get('/me', requireLogin, (req, res) => {
-    res.status(200).json({ user: toLegacyPublicUser(req.user!) });
-  });
 
   router.post('/register', async (req, res) => {
     const body = parseInput(registerBody, req.body ?? {});
     const user = await service.register(body);
-    await logIn(req, user);
-    res.status(201).json({ user: toLegacyPublicUser(user) });
+    res.status(201).json({ user: await loggedIn(req, res, user) });
   });
 
-  router.post('/change-password', requireLogin, async (req, res) => {
-    const body = parseInput(changePasswordBody, req.body ?? {});
-    await service.changePassword(req.user!, body);
-    res.status(204).end();
+  addLegacySessionRoutes(router, {
+    portable,
+    changePassword: (account, body, keep) => service.changePassword(account.legacy, body, keep),
   });
 
   return router;

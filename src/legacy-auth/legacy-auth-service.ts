@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LegacyUserRecord } from '../users/legacy-user.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import type { SessionEnder } from '../sessions/session-ender.js';
 import type { ChangePasswordBody, RegisterBody } from './schemas.js';
 
 export type Transact = <T>(work: (transaction: Transaction) => Promise<T>) => Promise<T>;
@@ -23,6 +24,8 @@ export interface LegacyAuthServiceDeps {
   users: LegacyUserRepository;
   hasher: PasswordHasher;
   transact: Transact;
+  /** A password change ends the person's other sessions on both engines. */
+  sessions: Pick<SessionEnder, 'endOtherSessions'>;
   observers?: LegacyWriteObserver[];
 }
 
@@ -33,6 +36,7 @@ export function createLegacyAuthService({
   users,
   hasher,
   transact,
+  sessions,
   observers = [],
 }: LegacyAuthServiceDeps) {
   return {
@@ -70,7 +74,12 @@ export function createLegacyAuthService({
       }
     },
 
-    async changePassword(user: LegacyUserRecord, body: ChangePasswordBody): Promise<void> {
+    /** `keep`: the session ids and tokens of the request that makes the change, which stay. */
+    async changePassword(
+      user: LegacyUserRecord,
+      body: ChangePasswordBody,
+      keep: readonly string[],
+    ): Promise<void> {
       if (!(await hasher.verify(body.current_password, user.hashedPassword))) {
         throw new AppError('WRONG_CURRENT_PASSWORD');
       }
@@ -78,6 +87,7 @@ export function createLegacyAuthService({
       await transact(async (transaction) => {
         await users.setPassword(user.id, hash, transaction);
         for (const observer of observers) await observer.passwordChanged(user, hash, transaction);
+        await sessions.endOtherSessions({ legacyUserId: user.id }, keep, transaction);
       });
     },
 

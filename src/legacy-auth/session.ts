@@ -1,8 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type pg from 'pg';
-
-export const LEGACY_SESSION_COOKIE = 'crm.sid';
+import { LEGACY_SESSION_COOKIE } from '../lib/contracts/cookies.js';
 
 export interface SessionOptions {
   pool: pg.Pool;

@@ -8,6 +8,14 @@ import type { Express } from 'express';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import request from 'supertest';
 import { createLegacyUser, uniqueEmail, type LegacyHashKind } from '../helpers/factories.js';
+import {
+  CLOSED,
+  CREDENTIAL_KINDS,
+  mintCredential,
+  OPEN,
+  opens,
+  setCookieFor,
+} from '../helpers/sessions.js';
 
 export interface LegacyContractTarget {
   name: string;
@@ -419,5 +427,70 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
       expect(res.status).to.equal(404);
       expect(res.body).to.deep.equal({ error: 'not_found' });
     });
+  });
+}
+
+/**
+ * Portable sessions (DECISIONS.md): the `/me`, `/logout` and `/change-password` routes of this
+ * engine honour every credential either engine issues — a legacy session, a facade session, the
+ * `fastapiusersauth` cookie and a bearer JWT — with the same bodies, and a logout here ends the
+ * session on both engines. Run against both engines, so a session minted by one is used on the
+ * other in each direction.
+ */
+export function portableSessionSuite(target: LegacyContractTarget): void {
+  const path = (p: string) => `${target.basePath}${p}`;
+  const user = () =>
+    createLegacyUser(target.sequelize(), { fullName: 'Portable Person', role: 'admin' });
+
+  describe(`portable sessions: ${target.name} (${target.basePath})`, () => {
+    for (const kind of CREDENTIAL_KINDS) {
+      it(`when a ${kind} is sent to GET /me, then 200 with the same user object on both engines`, async () => {
+        const u = await user();
+        const headers = await mintCredential(target.app(), kind, u.email, u.password);
+        const res = await request(target.app()).get(path('/me')).set(headers);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        const expected = {
+          user: { id: u.id, email: u.email, full_name: 'Portable Person', role: 'admin' },
+        };
+        expect(res.body).to.deep.equal(expected);
+        expect(Object.keys(res.body.user)).to.deep.equal(USER_KEYS);
+        for (const other of ['/auth/me', '/fu_auth/legacy/me'])
+          expect((await request(target.app()).get(other).set(headers)).body, other).to.deep.equal(
+            expected,
+          );
+      });
+
+      it(`when a ${kind} changes the password through POST /change-password, then 204 and only the new password logs in on either engine`, async () => {
+        const u = await user();
+        const headers = await mintCredential(target.app(), kind, u.email, u.password);
+        const res = await request(target.app())
+          .post(path('/change-password'))
+          .set(headers)
+          .send({ current_password: u.password, new_password: 'portable-new-pass' });
+        expect(res.status, JSON.stringify(res.body)).to.equal(204);
+        for (const login of ['/auth/login', '/fu_auth/legacy/login']) {
+          await request(target.app())
+            .post(login)
+            .send({ email: u.email, password: 'portable-new-pass' })
+            .expect(200);
+          await request(target.app())
+            .post(login)
+            .send({ email: u.email, password: u.password })
+            .expect(401);
+        }
+      });
+
+      it(`when a ${kind} logs out through POST /logout, then 204 with crm.sid cleared, and ${kind === 'bearer JWT' ? 'the JWT lives on until exp (fastapi-users contract)' : 'it opens no session on either engine any more'}`, async () => {
+        const u = await user();
+        const headers = await mintCredential(target.app(), kind, u.email, u.password);
+        const res = await request(target.app()).post(path('/logout')).set(headers);
+        expect(res.status, JSON.stringify(res.body)).to.equal(204);
+        expect(res.text).to.equal('');
+        expect(setCookieFor(res, 'crm.sid')).to.match(/^crm\.sid=;/);
+        expect(await opens(target.app(), kind, headers)).to.deep.equal(
+          kind === 'bearer JWT' ? OPEN(kind) : CLOSED(kind),
+        );
+      });
+    }
   });
 }

@@ -20,6 +20,7 @@ describe('monolith process (src/main.ts)', () => {
       'JWT_SECRET',
       'RESET_PASSWORD_TOKEN_SECRET',
       'VERIFICATION_TOKEN_SECRET',
+      'ROUTING_SECRET',
       'DATABASE_URL',
     ]) {
       expect(proc.output()).to.contain(`${name}:`);

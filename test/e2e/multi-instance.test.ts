@@ -109,6 +109,36 @@ describe('two monoliths and two proxies on one database', function () {
     expect(((await viaB.json()) as { user: { id: number } }).user.id).to.equal(user.id);
   });
 
+  it('when a facade session is created through A and the kill switch is set, then through B the legacy engine honours it: me, contacts, change-password, logout (finding 1)', async () => {
+    const user = await createLegacyUser(sequelize);
+    await changeOnA({ op: 'allow_add', email: user.email });
+    const login = await post(a, '/auth/login', { email: user.email, password: user.password });
+    expect(login.headers.get('x-authshift-arm')).to.equal('new');
+    const cookie = sessionCookie(login);
+    expect(cookie).to.match(/=fu\./);
+    await changeOnA({ op: 'kill' });
+    try {
+      const viaB = await me(b, cookie);
+      expect(viaB.headers.get('x-authshift-arm')).to.equal('legacy');
+      expect(viaB.status).to.equal(200);
+      expect(((await viaB.json()) as { user: { id: number } }).user.id).to.equal(user.id);
+      const contacts = await fetch(`${b.url}/api/contacts`, { headers: { cookie } });
+      expect(contacts.status).to.equal(200);
+      const change = await fetch(`${b.url}/auth/change-password`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ current_password: user.password, new_password: 'after-kill-1' }),
+      });
+      expect(change.headers.get('x-authshift-arm')).to.equal('legacy');
+      expect(change.status).to.equal(204);
+      const logout = await fetch(`${b.url}/auth/logout`, { method: 'POST', headers: { cookie } });
+      expect(logout.status).to.equal(204);
+      expect((await me(a, cookie)).status).to.equal(401);
+    } finally {
+      await changeOnA({ op: 'unkill' });
+    }
+  });
+
   it('when an account fails its logins through A, then B refuses even the right password with 429', async () => {
     const user = await createLegacyUser(sequelize);
     await changeOnA({ op: 'allow_add', email: user.email });

@@ -2,19 +2,21 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import { legacyContractSuite } from '../contract/legacy-contract.js';
+import { legacyContractSuite, portableSessionSuite } from '../contract/legacy-contract.js';
 import { createLegacyUser } from '../helpers/factories.js';
 import { buildTestDeps, useTestApp } from '../helpers/test-deps.js';
 
 describe('legacy engine (/auth)', () => {
   const t = useTestApp();
 
-  legacyContractSuite({
+  const target = {
     name: 'legacy engine',
     basePath: '/auth',
     app: () => t.app,
     sequelize: () => t.deps.sequelize,
-  });
+  };
+  legacyContractSuite(target);
+  portableSessionSuite(target);
 
   const sessionRows = async (sid: string) =>
     (

@@ -1,15 +1,14 @@
 import type { Request, Response } from 'express';
 import { readCookieValue } from '../../lib/http/cookies.js';
-import { LEGACY_SESSION_COOKIE } from '../../legacy-auth/session.js';
+import { FACADE_SESSION_PREFIX, LEGACY_SESSION_COOKIE } from '../../lib/contracts/cookies.js';
 
 /**
  * The facade's session cookie. Clients see what the legacy engine sends: `crm.sid`, HttpOnly,
- * SameSite=Lax, Path=/, an Expires date, Secure iff COOKIE_SECURE. Its value is `fu.<token>`: the
- * proxy routes by that prefix without a database lookup (`s:`/`s%3A` = legacy engine, `fu.` = new
- * engine), and the legacy engine's signed-cookie check simply ignores it.
+ * SameSite=Lax, Path=/, an Expires date, Secure iff COOKIE_SECURE. Its value is `fu.<token>`, so
+ * one cookie can hold either engine's session and both engines tell them apart (`s:` is
+ * express-session's signed id); either engine honours both (src/sessions). Which engine serves a
+ * request is the routing claim's business, never this prefix's.
  */
-export const FACADE_COOKIE_PREFIX = 'fu.';
-
 export interface FacadeCookieSettings {
   secure: boolean;
   maxAgeSeconds: number;
@@ -17,8 +16,8 @@ export interface FacadeCookieSettings {
 
 export function readFacadeToken(req: Request): string | null {
   const value = readCookieValue(req.headers.cookie, LEGACY_SESSION_COOKIE);
-  if (!value?.startsWith(FACADE_COOKIE_PREFIX)) return null;
-  const token = value.slice(FACADE_COOKIE_PREFIX.length);
+  if (!value?.startsWith(FACADE_SESSION_PREFIX)) return null;
+  const token = value.slice(FACADE_SESSION_PREFIX.length);
   return token === '' ? null : token;
 }
 
@@ -29,15 +28,11 @@ export function setFacadeCookie(
   settings: FacadeCookieSettings,
 ): void {
   // `expires` rather than `maxAge`: express-session writes Expires only, and so must we.
-  res.cookie(LEGACY_SESSION_COOKIE, `${FACADE_COOKIE_PREFIX}${token}`, {
+  res.cookie(LEGACY_SESSION_COOKIE, `${FACADE_SESSION_PREFIX}${token}`, {
     path: '/',
     expires,
     httpOnly: true,
     secure: settings.secure,
     sameSite: 'lax',
   });
-}
-
-export function clearFacadeCookie(res: Response): void {
-  res.clearCookie(LEGACY_SESSION_COOKIE, { path: '/' });
 }

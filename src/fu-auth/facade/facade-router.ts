@@ -1,27 +1,25 @@
 /**
  * The legacy facade: the legacy contract's `/auth/*` routes at `/fu_auth/legacy/*`, served by the
- * new engine with the legacy bodies, errors and integer ids (contracts/legacy.md). The proxy sends
- * users on the new arm here. It shares the legacy engine's request schemas and error renderer, so
- * the two cannot differ in what a client sees; the same contract suite runs against both.
+ * new engine with the legacy bodies, errors and integer ids (contracts/legacy.md). It shares the
+ * legacy engine's request schemas, error renderer and session routes (src/sessions), so the two
+ * cannot differ in what a client sees; the same contract suite runs against both. Its own login
+ * issues facade sessions (`crm.sid=fu.…`); every session of either engine is honoured here.
  */
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
 import { renderLegacyError } from '../../legacy-auth/render-error.js';
-import { changePasswordBody, loginBody, registerBody } from '../../legacy-auth/schemas.js';
+import { loginBody, registerBody } from '../../legacy-auth/schemas.js';
 import type { Clock } from '../../lib/clock.js';
 import { createErrorHandler } from '../../http/error-handler.js';
 import { parseInput } from '../../http/validate.js';
 import type { Logger } from '../../lib/logger.js';
+import { accountPublicUser } from '../../sessions/account.js';
+import { addLegacySessionRoutes } from '../../sessions/legacy-session-routes.js';
+import type { PortableSessions } from '../../sessions/portable-sessions.js';
 import type { Throttles } from '../rate-limit/throttles.js';
-import {
-  clearFacadeCookie,
-  readFacadeToken,
-  setFacadeCookie,
-  type FacadeCookieSettings,
-} from './facade-cookie.js';
-import { facadePublicUser, type FacadeAccount, type FacadeService } from './facade-service.js';
+import { readFacadeToken, setFacadeCookie, type FacadeCookieSettings } from './facade-cookie.js';
+import type { FacadeAccount, FacadeService } from './facade-service.js';
 import type { FacadeSessionStore } from './facade-session-store.js';
-import { resolveFacadeSession } from './resolve-session.js';
 
 export interface FacadeRouterDeps {
   service: FacadeService;
@@ -30,31 +28,22 @@ export interface FacadeRouterDeps {
   clock: Clock;
   logger: Logger;
   cookie: FacadeCookieSettings;
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    facadeAccount?: FacadeAccount;
-    facadeToken?: string;
-  }
+  portable: PortableSessions;
 }
 
 export function createFacadeRouter(deps: FacadeRouterDeps): Router {
+  const { portable } = deps;
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }));
+  router.use(express.json({ limit: '16kb' }), ...portable.legacySessionChain);
 
-  const requireLogin: RequestHandler = async (req, _res, next) => {
-    const session = await resolveFacadeSession(deps, req);
-    if (!session) return next(new AppError('NOT_AUTHENTICATED'));
-    req.facadeAccount = session.account;
-    req.facadeToken = session.token;
-    next();
-  };
-
-  /** Like passport's login, a new session replaces the one the request came with. */
-  async function startSession(req: Request, res: express.Response, account: FacadeAccount) {
+  /**
+   * Like passport's login, a new session replaces the one the request came with, whichever
+   * engine issued it (an express-session one would otherwise write its cookie over this one).
+   */
+  async function startSession(req: Request, res: Response, account: FacadeAccount) {
     const previous = readFacadeToken(req);
     if (previous) await deps.sessions.destroy(previous);
+    await portable.destroyLegacySession(req);
     const now = deps.clock.now();
     const expires = new Date(now.getTime() + deps.cookie.maxAgeSeconds * 1000);
     setFacadeCookie(
@@ -63,6 +52,9 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
       expires,
       deps.cookie,
     );
+    const user = accountPublicUser(account);
+    portable.claims.issue(res, user.email);
+    return user;
   }
 
   router.post(
@@ -73,31 +65,18 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
       const account = await deps.throttles.login(req.ip, body.email, () =>
         deps.service.login(body.email, body.password),
       );
-      await startSession(req, res, account);
-      res.status(200).json({ user: facadePublicUser(account) });
+      res.status(200).json({ user: await startSession(req, res, account) });
     },
   );
 
-  router.post('/logout', requireLogin, async (req, res) => {
-    await deps.sessions.destroy(req.facadeToken!);
-    clearFacadeCookie(res);
-    res.status(204).end();
-  });
-
-  router.get('/me', requireLogin, (req, res) => {
-    res.status(200).json({ user: facadePublicUser(req.facadeAccount!) });
-  });
-
   router.post('/register', async (req, res) => {
     const account = await deps.service.register(parseInput(registerBody, req.body ?? {}));
-    await startSession(req, res, account);
-    res.status(201).json({ user: facadePublicUser(account) });
+    res.status(201).json({ user: await startSession(req, res, account) });
   });
 
-  router.post('/change-password', requireLogin, async (req, res) => {
-    const body = parseInput(changePasswordBody, req.body ?? {});
-    await deps.service.changePassword(req.facadeAccount!, body);
-    res.status(204).end();
+  addLegacySessionRoutes(router, {
+    portable,
+    changePassword: (account, body, keep) => deps.service.changePassword(account, body, keep),
   });
 
   router.use((_req, _res, next) => next(new AppError('NOT_FOUND')));

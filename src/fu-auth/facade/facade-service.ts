@@ -2,11 +2,13 @@ import { UniqueConstraintError } from 'sequelize';
 import { AppError } from '../../errors/app-error.js';
 import type { ChangePasswordBody, RegisterBody } from '../../legacy-auth/schemas.js';
 import type { PasswordHasher } from '../../passwords/password-hasher.js';
-import type { LegacyPublicUser, LegacyUserRecord } from '../../users/legacy-user.js';
+import { accountIsActive, type Account } from '../../sessions/account.js';
+import type { SessionEnder } from '../../sessions/session-ender.js';
+import type { LegacyUserRecord } from '../../users/legacy-user.js';
 import type { LegacyUserRepository } from '../../users/legacy-user-repository.js';
 import { checkPassword, type LoginSubject } from '../lazy-migration.js';
 import { legacyCandidate } from '../store/legacy-candidate.js';
-import { EmailConflictError, type FuUser, type UserStore } from '../store/user-store.js';
+import { EmailConflictError, type UserStore } from '../store/user-store.js';
 
 /**
  * The legacy contract's rules, served by the new engine (DESIGN.md: `/fu_auth/legacy/*`).
@@ -18,20 +20,19 @@ import { EmailConflictError, type FuUser, type UserStore } from '../store/user-s
  * through the facade still answers 201, as the legacy engine does.
  * Facade writes are not fastapi-users operations, so they fire no fastapi-users hooks.
  */
-export interface FacadeAccount {
-  legacy: LegacyUserRecord;
-  user: FuUser | null;
-}
+export type FacadeAccount = Account;
 
 export interface FacadeServiceDeps {
   store: () => UserStore;
   legacyUsers: LegacyUserRepository;
   hasher: PasswordHasher;
+  /** A password change ends the person's other sessions on both engines. */
+  sessions: Pick<SessionEnder, 'endOtherSessions'>;
 }
 
 export type FacadeService = ReturnType<typeof createFacadeService>;
 
-export function createFacadeService({ store, legacyUsers, hasher }: FacadeServiceDeps) {
+export function createFacadeService({ store, legacyUsers, hasher, sessions }: FacadeServiceDeps) {
   /** Who an exact e-mail names; null when nobody, or when the new engine knows them by another one. */
   async function subjectFor(
     email: string,
@@ -47,12 +48,9 @@ export function createFacadeService({ store, legacyUsers, hasher }: FacadeServic
     return { legacy, login: { kind: 'legacy', candidate: legacyCandidate(legacy) } };
   }
 
-  const isActive = (account: FacadeAccount) =>
-    account.user ? account.user.isActive : account.legacy.isActive;
+  const isActive = accountIsActive;
 
   return {
-    isActive,
-
     /** Legacy order: unknown/wrong/no password → 401 first, only then a disabled account → 403. */
     async login(email: string, password: string): Promise<FacadeAccount> {
       const subject = await subjectFor(email);
@@ -84,28 +82,25 @@ export function createFacadeService({ store, legacyUsers, hasher }: FacadeServic
       }
     },
 
-    async changePassword(account: FacadeAccount, body: ChangePasswordBody): Promise<void> {
+    /** `keep`: the session ids and tokens of the request that makes the change, which stay. */
+    async changePassword(
+      account: FacadeAccount,
+      body: ChangePasswordBody,
+      keep: readonly string[],
+    ): Promise<void> {
       const stored = account.user ? account.user.hashedPassword : account.legacy.hashedPassword;
       if (!(await hasher.verify(body.current_password, stored)))
         throw new AppError('WRONG_CURRENT_PASSWORD');
       const { user } = account;
-      if (!user) {
-        await legacyUsers.setPassword(
-          account.legacy.id,
-          await hasher.hashLegacy(body.new_password),
-        );
-        return;
-      }
-      const changes = await passwordHashes(body.new_password);
-      await store().transaction((transaction) => store().update(user, changes, transaction));
-    },
-
-    /** The account behind a session, or null when it is gone or disabled. */
-    async accountFor(legacyUserId: number): Promise<FacadeAccount | null> {
-      const legacy = await legacyUsers.findById(legacyUserId);
-      if (!legacy) return null;
-      const account = { legacy, user: await store().getByLegacyId(legacyUserId) };
-      return isActive(account) ? account : null;
+      // A legacy-only account has no new-engine user: its legacy row takes the new password.
+      const [changes, legacyHash] = user
+        ? [await passwordHashes(body.new_password), null]
+        : [null, await hasher.hashLegacy(body.new_password)];
+      await store().transaction(async (transaction) => {
+        if (user && changes) await store().update(user, changes, transaction);
+        if (legacyHash) await legacyUsers.setPassword(account.legacy.id, legacyHash, transaction);
+        await sessions.endOtherSessions({ legacyUserId: account.legacy.id }, keep, transaction);
+      });
     },
   };
 
@@ -145,25 +140,4 @@ export function createFacadeService({ store, legacyUsers, hasher }: FacadeServic
     });
     return { legacy, user: null };
   }
-}
-
-/**
- * The legacy user object for an account. The new engine's user decides the e-mail and whether
- * the role is 'admin' (superuser); any other legacy role is kept, as the write-back keeps it.
- */
-export function facadePublicUser(account: FacadeAccount): LegacyPublicUser {
-  const { legacy, user } = account;
-  const role = !user
-    ? legacy.role
-    : user.isSuperuser
-      ? 'admin'
-      : legacy.role === 'admin'
-        ? 'user'
-        : legacy.role;
-  return {
-    id: legacy.id,
-    email: user?.email ?? legacy.email,
-    full_name: legacy.fullName,
-    role,
-  };
 }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { FU_AUTH_COOKIE } from '../../lib/contracts/cookies.js';
 import { readCookieValue } from '../../lib/http/cookies.js';
 
 /**
@@ -8,7 +9,7 @@ import { readCookieValue } from '../../lib/http/cookies.js';
  * `name=value; Domain; HttpOnly; Max-Age; Path; SameSite; Secure`, and no Expires.
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/authentication/transport/cookie.py
  */
-export const AUTH_COOKIE = 'fastapiusersauth';
+export const AUTH_COOKIE = FU_AUTH_COOKIE;
 
 export function readBearer(req: Request): string | null {
   const header = req.headers.authorization;

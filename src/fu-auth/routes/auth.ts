@@ -49,6 +49,8 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       await deps.store().touchLogin(user);
       const response = await loginResponse[backend](user);
       await deps.hooks.onAfterLogin(user, requestInfo(req), response);
+      // The routing claim (DECISIONS.md) rides along; a fastapi-users client ignores the cookie.
+      deps.routeClaims.issue(res, user.email);
       send(res, response);
     });
 

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { requestInfo } from '../authenticator.js';
+import { keptSessions } from '../../sessions/carried-credentials.js';
 import type { FuAuthDeps } from '../fu-auth-deps.js';
 import { bodyInput, embeddedBody, jsonBody } from '../http/request-body.js';
 import { sendJson } from '../http/send.js';
@@ -19,7 +20,9 @@ export function addResetPasswordRoutes(router: Router, deps: FuAuthDeps): void {
 
   router.post('/reset-password', ...jsonBody(), async (req, res) => {
     const { token, password } = embeddedBody(resetPasswordBody, bodyInput(req));
-    await deps.manager.resetPassword(token, password, requestInfo(req));
+    // Every other session of the user ends; one this request carries stays (its owner's browser).
+    const keep = keptSessions(deps.readCredentials(req));
+    await deps.manager.resetPassword(token, password, requestInfo(req), keep);
     sendJson(res, 200, null);
   });
 }

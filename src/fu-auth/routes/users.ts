@@ -3,6 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import { credentialOf, requestInfo } from '../authenticator.js';
 import type { FuAuthDeps } from '../fu-auth-deps.js';
 import type { UpdateDict } from '../hooks.js';
+import { keptSessions } from '../../sessions/carried-credentials.js';
 import { bodyInput, jsonBody, modelBody } from '../http/request-body.js';
 import { sendJson, userRead } from '../http/send.js';
 import type { FuUser } from '../store/user-store.js';
@@ -27,8 +28,13 @@ export function addUserRoutes(router: Router, deps: FuAuthDeps): void {
     return user;
   };
 
+  /** The session credentials of the request: a credential change leaves them alone. */
+  const keep = (req: Request) => keptSessions(deps.readCredentials(req));
+
   router.get('/users/me', current, (req, res) => {
-    sendJson(res, 200, userRead(credentialOf(req).user));
+    const { user } = credentialOf(req);
+    deps.routeClaims.refresh(req, res, user.email);
+    sendJson(res, 200, userRead(user));
   });
 
   const updateBody = (req: Request): UserUpdateInput => {
@@ -39,7 +45,13 @@ export function addUserRoutes(router: Router, deps: FuAuthDeps): void {
 
   router.patch('/users/me', ...jsonBody(), current, async (req, res) => {
     const update = updateDict(updateBody(req), { safe: true });
-    const user = await deps.manager.update(credentialOf(req).user, update, requestInfo(req));
+    const user = await deps.manager.update(
+      credentialOf(req).user,
+      update,
+      requestInfo(req),
+      keep(req),
+    );
+    deps.routeClaims.refresh(req, res, user.email);
     sendJson(res, 200, userRead(user));
   });
 
@@ -50,7 +62,8 @@ export function addUserRoutes(router: Router, deps: FuAuthDeps): void {
   router.patch('/users/:id', ...jsonBody(), superuser, async (req, res) => {
     const user = await target(req);
     const update = updateDict(updateBody(req), { safe: false });
-    sendJson(res, 200, userRead(await deps.manager.update(user, update, requestInfo(req))));
+    const updated = await deps.manager.update(user, update, requestInfo(req), keep(req));
+    sendJson(res, 200, userRead(updated));
   });
 
   router.delete('/users/:id', superuser, async (req, res) => {

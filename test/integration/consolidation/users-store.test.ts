@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { createUsersStore } from '../../../src/fu-auth/store/users-store.js';
-import { legacyContractSuite } from '../../contract/legacy-contract.js';
+import { legacyContractSuite, portableSessionSuite } from '../../contract/legacy-contract.js';
 import type { Phase1Database } from '../../helpers/consolidation.js';
 import { phase2Database } from '../../helpers/phase2-database.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
@@ -55,6 +55,13 @@ describe('phase 2: the consolidated users store', () => {
     sequelize: () => deps.sequelize,
     caseInsensitiveEmails: true,
   });
+  for (const basePath of ['/auth', '/fu_auth/legacy'])
+    portableSessionSuite({
+      name: `${basePath === '/auth' ? 'legacy engine' : 'new engine facade'} on consolidated users`,
+      basePath,
+      app: () => app,
+      sequelize: () => deps.sequelize,
+    });
 
   it('when a user is created with a bcrypt copy, then users keeps bcrypt for the legacy engine and argon2 for the new one', async () => {
     const user = await deps.fuAuth.deps.store().create({

@@ -91,11 +91,12 @@ describe('unified /api guard with new-engine credentials', () => {
     }
   });
 
-  it('when a legacy engine session is sent to the facade, then 401 (each engine knows only its own sessions)', async () => {
+  it('when a legacy engine session is sent to the facade, then it is honoured (portable sessions)', async () => {
     const legacy = await createLegacyUser(t.deps.sequelize);
     const cookie = await legacySession(legacy.email, legacy.password);
     const res = await request(t.app).get('/fu_auth/legacy/me').set('cookie', cookie);
-    expect(res.status).to.equal(401);
+    expect(res.status).to.equal(200);
+    expect(res.body.user.id).to.equal(legacy.id);
   });
 
   it('when the facade session is older than SESSION_MAX_AGE_SECONDS, then it no longer authenticates', async () => {

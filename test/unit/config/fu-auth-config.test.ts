@@ -68,6 +68,7 @@ describe('configuration of the new engine', () => {
       JWT_SECRET: DEFAULT_SECRETS.JWT_SECRET,
       RESET_PASSWORD_TOKEN_SECRET: 'r'.repeat(32),
       VERIFICATION_TOKEN_SECRET: 'v'.repeat(32),
+      ROUTING_SECRET: 'g'.repeat(32),
     });
     expect(explicitDefault).to.have.length(1);
     expect(explicitDefault[0]).to.match(/^JWT_SECRET:/);

@@ -18,6 +18,7 @@ const realSecrets = {
   JWT_SECRET: 'b'.repeat(32),
   RESET_PASSWORD_TOKEN_SECRET: 'c'.repeat(32),
   VERIFICATION_TOKEN_SECRET: 'd'.repeat(32),
+  ROUTING_SECRET: 'e'.repeat(32),
   DATABASE_URL: 'postgres://u@db.internal:5432/app',
 };
 

@@ -1,0 +1,39 @@
+import type { FuUser, UserStore } from '../fu-auth/store/user-store.js';
+import type { LegacyUserRecord } from '../users/legacy-user.js';
+import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import { accountIsActive, type Account } from './account.js';
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+/**
+ * Builds the account behind a credential. `of` is the account as it is; the `active…` readers
+ * return null for a deleted or disabled one, which is simply not logged in any more.
+ */
+export function createAccounts(deps: {
+  legacyUsers: LegacyUserRepository;
+  /** The active user store; a getter, so a cutover or rollback applies at once. */
+  store: () => UserStore;
+}) {
+  const active = (account: Account) => (accountIsActive(account) ? account : null);
+
+  async function of(legacy: LegacyUserRecord): Promise<Account> {
+    return { legacy, user: await deps.store().getByLegacyId(legacy.id) };
+  }
+
+  return {
+    of,
+    async activeOf(legacy: LegacyUserRecord): Promise<Account | null> {
+      return active(await of(legacy));
+    },
+    async activeByLegacyId(legacyUserId: number): Promise<Account | null> {
+      const legacy = await deps.legacyUsers.findById(legacyUserId);
+      return legacy ? active(await of(legacy)) : null;
+    },
+    /** A new-engine user made outside this engine (no legacy id) has no legacy account. */
+    async activeForUser(user: FuUser): Promise<Account | null> {
+      if (user.legacyUserId === null) return null;
+      const legacy = await deps.legacyUsers.findById(user.legacyUserId);
+      return legacy ? active({ legacy, user }) : null;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import { parseInput } from '../http/validate.js';
+import { changePasswordBody, type ChangePasswordBody } from '../legacy-auth/schemas.js';
+import { accountPublicUser, type Account } from './account.js';
+import { keptSessions } from './carried-credentials.js';
+import { resolvedSessionOf, type PortableSessions } from './portable-sessions.js';
+
+export interface LegacySessionRoutesDeps {
+  portable: PortableSessions;
+  /**
+   * The engine's own password change. It must end the person's other sessions (`keep` names the
+   * ones the request carries) in the same transaction as the change.
+   */
+  changePassword(account: Account, body: ChangePasswordBody, keep: string[]): Promise<void>;
+}
+
+/**
+ * `GET /me`, `POST /logout`, `POST /change-password` of the legacy contract, as both engines
+ * serve them: any credential of either engine, the same bodies (contracts/legacy.md).
+ * Authentication comes first, so a request without a session is 401 whatever its body.
+ */
+export function addLegacySessionRoutes(router: Router, deps: LegacySessionRoutesDeps): void {
+  const { portable } = deps;
+
+  router.post('/logout', portable.requireSession, portable.logout);
+
+  router.get('/me', portable.requireSession, (req, res) => {
+    res.status(200).json({ user: accountPublicUser(resolvedSessionOf(req).account) });
+  });
+
+  router.post('/change-password', portable.requireSession, async (req, res) => {
+    const body = parseInput(changePasswordBody, req.body ?? {});
+    const keep = keptSessions(portable.readCredentials(req));
+    await deps.changePassword(resolvedSessionOf(req).account, body, keep);
+    res.status(204).end();
+  });
+}

@@ -1,0 +1,84 @@
+import type { Request, RequestHandler, Response } from 'express';
+import onHeaders from 'on-headers';
+import { ROUTE_COOKIE } from '../lib/contracts/cookies.js';
+import { signRouteClaim, verifyRouteClaim } from '../lib/contracts/route-claim.js';
+import type { Clock } from '../lib/clock.js';
+import { readCookieValue } from '../lib/http/cookies.js';
+import { canonicalEmail } from '../lib/identity/canonical-email.js';
+
+export interface RouteClaimSettings {
+  /** ROUTING_SECRET: signs every claim (ROUTING_SECRET_PREVIOUS is only ever accepted, by the proxy). */
+  secret: string;
+  ttlSeconds: number;
+  /** Secure exactly when the legacy session cookie is (COOKIE_SECURE). */
+  secure: boolean;
+}
+
+type Decision = { set: string; expires: number } | 'clear';
+
+export type RouteClaims = ReturnType<typeof createRouteClaims>;
+
+/**
+ * The `authshift_route` cookie (src/lib/contracts/route-claim.ts): the signed, short-lived claim
+ * "this request is <canonical e-mail>'s" that lets the proxy route a logged-in request by the
+ * user's current policy decision. Handlers only decide (`issue`, `refresh`, `clear`); the cookie
+ * is written when the headers go out, after every other cookie of the response (`middleware`
+ * runs first, so its listener runs last): the session cookie stays the first Set-Cookie.
+ * It is not a credential; nothing in the monolith ever reads it as one.
+ */
+export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock }) {
+  const decisions = new WeakMap<Response, Decision>();
+  const nowSeconds = () => Math.floor(settings.clock.now().getTime() / 1000);
+  const attributes = {
+    httpOnly: true,
+    path: '/',
+    sameSite: 'lax',
+    secure: settings.secure,
+  } as const;
+
+  function write(res: Response): void {
+    const decision = decisions.get(res);
+    if (decision === undefined) return;
+    if (decision === 'clear') return void res.clearCookie(ROUTE_COOKIE, attributes);
+    const value = signRouteClaim(settings.secret, {
+      email: decision.set,
+      expires: decision.expires,
+    });
+    res.cookie(ROUTE_COOKIE, value, { ...attributes, maxAge: settings.ttlSeconds * 1000 });
+  }
+
+  function issue(res: Response, email: string): void {
+    decisions.set(res, { set: canonicalEmail(email), expires: nowSeconds() + settings.ttlSeconds });
+  }
+
+  return {
+    middleware: ((_req, res, next) => {
+      onHeaders(res, () => write(res));
+      next();
+    }) as RequestHandler,
+
+    /** A login or registration: a claim for the account's current e-mail. */
+    issue,
+
+    /**
+     * An authenticated response: a new claim when the request's is missing, not signed with
+     * ROUTING_SECRET (forged, expired, or from the previous secret), names another e-mail, or
+     * has less than half its life left. Costs no query: the caller knows the account already.
+     */
+    refresh(req: Request, res: Response, email: string): void {
+      const now = nowSeconds();
+      const value = readCookieValue(req.headers.cookie, ROUTE_COOKIE);
+      const claim = verifyRouteClaim([settings.secret], value, now);
+      if (
+        !claim ||
+        claim.email !== canonicalEmail(email) ||
+        claim.expires - now < settings.ttlSeconds / 2
+      )
+        issue(res, email);
+    },
+
+    clear(res: Response): void {
+      decisions.set(res, 'clear');
+    },
+  };
+}
