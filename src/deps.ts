@@ -108,6 +108,7 @@ export function buildDeps(
     users: legacyUsers,
     hasher,
     transact,
+    addresses: fuAuth.addressClaims,
     observers: [fuAuth.legacyObserver],
   });
   // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
+import { createAddressClaims, type AddressClaims } from '../users/address-claim.js';
 import { createAuthenticator } from './authenticator.js';
 import { createFacadeService } from './facade/facade-service.js';
 import { createFacadeSessionStore } from './facade/facade-session-store.js';
@@ -37,6 +38,8 @@ export interface FuAuth {
   principalResolvers: PrincipalResolver[];
   /** Lets legacy password changes reach the new engine's copy in the same transaction. */
   legacyObserver: LegacyWriteObserver;
+  /** Who holds an address, by the active store's rule, for the legacy engine's registrations. */
+  addressClaims: AddressClaims;
   limiter: RateLimiter;
   /** Follows the `user_store` setting; started by buildDeps, stopped by deps.close(). */
   userStore: UserStoreFollower;
@@ -134,6 +137,9 @@ export function buildFuAuth(input: {
       requiresVerification: settings.requiresVerification,
       facade: facadeSession,
     }),
+    addressClaims: createAddressClaims(sequelize, (email, transaction) =>
+      store().emailTaken(email, transaction),
+    ),
     legacyObserver: {
       passwordChanged: (user, legacyHash, transaction) =>
         store().followLegacyPassword(user.id, legacyHash, transaction),

@@ -46,14 +46,12 @@ describe('phase 2: the consolidated users store', () => {
     basePath: '/auth',
     app: () => app,
     sequelize: () => deps.sequelize,
-    caseInsensitiveEmails: true,
   });
   legacyContractSuite({
     name: 'new engine facade on consolidated users',
     basePath: '/fu_auth/legacy',
     app: () => app,
     sequelize: () => deps.sequelize,
-    caseInsensitiveEmails: true,
   });
 
   it('when a user is created with a bcrypt copy, then users keeps bcrypt for the legacy engine and argon2 for the new one', async () => {
