@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeEmail } from './email-address.js';
+import { normalizeEmail, registrableEmail, type EmailResult } from './email-address.js';
 
 /**
  * zod mirrors of fastapi-users' pydantic schemas. Requests are validated with them and the OpenAPI
@@ -7,23 +7,29 @@ import { normalizeEmail } from './email-address.js';
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/schemas.py
  */
 
+const emailField = (check: (input: string) => EmailResult) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const result = check(value);
+      if (!result.ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: `value is not a valid email address: ${result.reason}`,
+          params: { type: 'value_error', ctx: { reason: result.reason } },
+        });
+    })
+    .overwrite((value) => {
+      const result = check(value);
+      return result.ok ? result.email : value;
+    })
+    .meta({ format: 'email', title: 'Email' });
+
 /** pydantic EmailStr: validated and normalised (see email-address.ts); errors are value_error. */
-export const emailStr = z
-  .string()
-  .superRefine((value, ctx) => {
-    const result = normalizeEmail(value);
-    if (!result.ok)
-      ctx.addIssue({
-        code: 'custom',
-        message: `value is not a valid email address: ${result.reason}`,
-        params: { type: 'value_error', ctx: { reason: result.reason } },
-      });
-  })
-  .overwrite((value) => {
-    const result = normalizeEmail(value);
-    return result.ok ? result.email : value;
-  })
-  .meta({ format: 'email', title: 'Email' });
+export const emailStr = emailField(normalizeEmail);
+
+/** EmailStr for an address an account is given (UserCreate, UserUpdate): see `registrableEmail`. */
+export const newEmailStr = emailField(registrableEmail);
 
 const TRUTHY = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSY = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
@@ -53,7 +59,7 @@ export const userRead = z
 /** UserCreate: the flags are accepted (and type-checked) but a safe create ignores them. */
 export const userCreate = z
   .object({
-    email: emailStr,
+    email: newEmailStr,
     password: z.string().meta({ title: 'Password' }),
     is_active: pyBool.nullish().meta({ title: 'Is Active' }),
     is_superuser: pyBool.nullish().meta({ title: 'Is Superuser' }),
@@ -65,7 +71,7 @@ export const userCreate = z
 export const userUpdate = z
   .object({
     password: z.string().nullish().meta({ title: 'Password' }),
-    email: emailStr.nullish(),
+    email: newEmailStr.nullish(),
     is_active: pyBool.nullish().meta({ title: 'Is Active' }),
     is_superuser: pyBool.nullish().meta({ title: 'Is Superuser' }),
     is_verified: pyBool.nullish().meta({ title: 'Is Verified' }),
