@@ -62,7 +62,6 @@ export function createFuUsersStore({
 
     getById: (id, transaction) => select('id = :id', { id }, transaction),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
-    getByEmailExact: (email, transaction) => select('email = :email', { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
       select('legacy_user_id = :legacyUserId', { legacyUserId }, transaction),
 

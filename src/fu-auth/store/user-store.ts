@@ -15,7 +15,7 @@ import type { Transaction } from 'sequelize';
  * test/integration/fu-auth/user-store.contract.ts checks them):
  * - records are plain objects; `id` is a lowercase hyphenated UUID string;
  * - `getByEmail` compares canonical addresses (src/lib/identity/canonical-email.ts: case, NFC,
- *   IDN); `getByEmailExact` compares the stored string as it is;
+ *   IDN);
  * - every method takes an optional transaction and runs inside it; `transaction(work)` opens one;
  * - a write that would give an account an address whose canonical form another account holds
  *   (`emailTaken`) throws `EmailConflictError`, race-free: `create` and an e-mail `update` claim
@@ -85,7 +85,6 @@ export interface UserStore {
 
   getById(id: string, transaction?: Transaction): Promise<FuUser | null>;
   getByEmail(email: string, transaction?: Transaction): Promise<FuUser | null>;
-  getByEmailExact(email: string, transaction?: Transaction): Promise<FuUser | null>;
   getByLegacyId(legacyUserId: number, transaction?: Transaction): Promise<FuUser | null>;
   /** Users ordered by e-mail (the `users list` command; the HTTP API has no list route). */
   list(limit: number, offset: number, transaction?: Transaction): Promise<FuUser[]>;

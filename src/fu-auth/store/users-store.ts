@@ -65,7 +65,6 @@ export function createUsersStore({
         ? select('uuid = :id::uuid', { id }, transaction)
         : Promise.resolve(null),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
-    getByEmailExact: (email, transaction) => select('email = :email', { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
       select('id = :legacyUserId', { legacyUserId }, transaction),
 
