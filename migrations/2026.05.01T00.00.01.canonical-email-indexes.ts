@@ -7,7 +7,8 @@ import type { Migration, MigrationContext } from '../src/db/migrator.js';
  *   consolidated (phase 2, src/consolidation/users-shapes.ts), which this also covers when the
  *   database was consolidated before this migration.
  * - `fu_users`: unique, so two spellings of one address can never both be new-engine users.
- * A unique index that existing rows violate fails with PostgreSQL's message naming the address.
+ * Where existing rows spell one canonical address twice, `up` stops and names them (nothing
+ * changes): `users dedupe` resolves them first.
  *
  * PostgreSQL (17 and later) builds indexes with `search_path = pg_catalog, pg_temp`, so the
  * functions an index calls must not look names up at run time: the canonical form takes an SQL
@@ -38,6 +39,19 @@ async function indexExists(query: Query, name: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** A unique index over twins would fail with one address; this names them all and the remedy. */
+async function refuseTwins(query: Query, table: string): Promise<void> {
+  const twins = await query<{ address: string }>(
+    `SELECT authshift_canonical_email(email) AS address FROM ${table}
+      GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 20`,
+  );
+  if (twins.length > 0)
+    throw new Error(
+      `${table} holds addresses spelled more than one way (${twins.map((t) => t.address).join(', ')}): ` +
+        'resolve them with `npm run users -- dedupe` (README, Cutover and rollback), then migrate again',
+    );
+}
+
 const createIndex = (unique: boolean, name: string, table: string, expression: string) =>
   `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${table} (${expression})`;
 
@@ -45,10 +59,12 @@ export const up: Migration = async ({ context: { query } }) => {
   await query(`ALTER FUNCTION authshift_canonical_email_intl(text) SET search_path FROM CURRENT`);
   await query(canonicalFunction(`RETURN ${CANONICAL_EXPRESSION}`));
   const canonical = 'authshift_canonical_email(email)';
+  await refuseTwins(query, 'fu_users');
   await query(createIndex(true, FU_USERS.canonical, 'fu_users', canonical));
   await query(`DROP INDEX ${FU_USERS.old}`);
   const consolidated = await indexExists(query, USERS_UNIQUE.old);
   const users = consolidated ? USERS_UNIQUE : USERS_PLAIN;
+  if (consolidated) await refuseTwins(query, 'users');
   await query(createIndex(consolidated, users.canonical, 'users', canonical));
   await query(`DROP INDEX IF EXISTS ${users.old}`);
 };

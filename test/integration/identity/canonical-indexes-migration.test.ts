@@ -119,7 +119,30 @@ describe('migration: e-mail indexes on the canonical address', () => {
     await migrator()
       .up()
       .catch((e: unknown) => (error = e));
-    expect(errorChain(error)).to.contain('u@xn--bcher-kva.de');
+    expect(errorChain(error)).to.contain(
+      'users holds addresses spelled more than one way (u@xn--bcher-kva.de)',
+    );
+    expect(errorChain(error)).to.contain('npm run users -- dedupe');
     expect(await emailIndexes()).to.have.property('users_email_lower_key');
+  });
+
+  it('when fu_users holds two spellings of one canonical address (IDN, NFC), then up fails, names them and changes nothing', async () => {
+    await migrator().up({ to: BEFORE });
+    for (const email of [
+      'u@bücher.de',
+      'u@xn--bcher-kva.de',
+      'jos\u00e9@x.com',
+      'jose\u0301@x.com',
+    ])
+      await insertFu(email);
+    const before = await emailIndexes();
+    let error: unknown;
+    await migrator()
+      .up()
+      .catch((e: unknown) => (error = e));
+    expect(errorChain(error)).to.contain(
+      'fu_users holds addresses spelled more than one way (jos\u00e9@x.com, u@xn--bcher-kva.de)',
+    );
+    expect(await emailIndexes()).to.deep.equal(before);
   });
 });
