@@ -115,6 +115,7 @@ export function buildDeps(
     hasher,
     transact,
     sessions: basics.ender,
+    addresses: fuAuth.addressClaims,
     observers: [fuAuth.legacyObserver],
   });
   // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry

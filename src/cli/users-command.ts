@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { AppDeps } from '../deps.js';
 import { findSubject } from '../fu-auth/lazy-migration.js';
 import type { FuUser } from '../fu-auth/store/user-store.js';
-import { normalizeEmail } from '../fu-auth/validation/email-address.js';
+import { registrableEmail } from '../fu-auth/validation/email-address.js';
 
 const USAGE = `usage: npm run users -- <command>
   create EMAIL --password P [--superuser] [--verified]
@@ -47,7 +47,7 @@ export async function runUsersCommand(
     return 2;
   }
   if (command === 'create') {
-    const normalized = normalizeEmail(email);
+    const normalized = registrableEmail(email);
     if (!normalized.ok) throw new Error(`invalid e-mail: ${normalized.reason}`);
     if (!values.password) throw new Error('--password is required');
     const user = await manager.create(

@@ -3,8 +3,8 @@
  * - CONSOLIDATED (phase 2): `uuid` (the `fu_users` id of the twin, a new one otherwise),
  *   `is_verified`, `is_superuser` (the twin's flags, or what `role`/`email_confirmed_at` imply),
  *   `fu_hashed_password` (the new engine's hash), `fu_linked` (the accounts a rollback gives a
- *   `fu_users` row again), boolean `is_active`, e-mail unique case-insensitively, and the sync
- *   triggers between the two tables.
+ *   `fu_users` row again), boolean `is_active`, e-mail unique by its canonical form
+ *   (`authshift_canonical_email`, the one identity), and the sync triggers between the two tables.
  * - LEGACY (phase 1): the table as the legacy engine created it.
  * Columns not named here are copied as they are, so a column added to `users` later survives
  * both directions.
@@ -121,18 +121,19 @@ export const CONSOLIDATED: RebuildShape = {
     { table: 'users', key: 'id' },
     { table: 'fu_users', key: 'legacy_user_id' },
   ],
-  // The unique index on lower(email) answers every lookup the plain one did.
-  dropIndexes: ['users_email_lower_idx'],
+  // The unique index on the canonical address answers every lookup the plain one did.
+  dropIndexes: ['users_email_canonical_idx'],
   addIndexes: [
     {
       name: 'users_uuid_key',
       definition: (table, name) => `CREATE UNIQUE INDEX ${name} ON ${table} (uuid)`,
     },
     {
-      // fastapi-users' rule; only after preflight proved there are no case-only duplicates.
+      // One identity per canonical address; only after preflight proved there are no twins.
       // One that slipped in since fails the build (or the catch-up) with the address named.
-      name: 'users_email_lower_key',
-      definition: (table, name) => `CREATE UNIQUE INDEX ${name} ON ${table} (lower(email))`,
+      name: 'users_email_canonical_key',
+      definition: (table, name) =>
+        `CREATE UNIQUE INDEX ${name} ON ${table} (authshift_canonical_email(email))`,
     },
   ],
   dropTriggers: [],
@@ -165,12 +166,13 @@ export const LEGACY: RebuildShape = {
   from: 'users u',
   columns: [{ name: 'is_active', expr: '(CASE WHEN u.is_active THEN 1 ELSE 0 END)::smallint' }],
   capture: [{ table: 'users', key: 'id' }],
-  dropIndexes: ['users_uuid_key', 'users_email_lower_key'],
+  dropIndexes: ['users_uuid_key', 'users_email_canonical_key'],
   addIndexes: [
     {
-      // Not unique in phase 1: the legacy table may hold addresses that differ only by case.
-      name: 'users_email_lower_idx',
-      definition: (table, name) => `CREATE INDEX ${name} ON ${table} (lower(email))`,
+      // Not unique in phase 1: the legacy table may hold old twins (one canonical address).
+      name: 'users_email_canonical_idx',
+      definition: (table, name) =>
+        `CREATE INDEX ${name} ON ${table} (authshift_canonical_email(email))`,
     },
   ],
   dropTriggers: ['users_derive_flags', 'users_to_fu_users'],

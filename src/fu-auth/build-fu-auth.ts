@@ -8,6 +8,7 @@ import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
 import type { CredentialReader } from '../sessions/carried-credentials.js';
 import type { RouteClaims } from '../sessions/route-claims.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
+import { createAddressClaims, type AddressClaims } from '../users/address-claim.js';
 import { createAuthenticator } from './authenticator.js';
 import { createFacadeService } from './facade/facade-service.js';
 import { createFacadeSessionStore } from './facade/facade-session-store.js';
@@ -37,6 +38,8 @@ export interface FuAuth {
   facade: Omit<FacadeRouterDeps, 'logger' | 'portable'>;
   /** Lets legacy password changes reach the new engine's copy in the same transaction. */
   legacyObserver: LegacyWriteObserver;
+  /** Who holds an address, by the active store's rule, for the legacy engine's registrations. */
+  addressClaims: AddressClaims;
   limiter: RateLimiter;
   /** Follows the `user_store` setting; started by buildDeps, stopped by deps.close(). */
   userStore: UserStoreFollower;
@@ -140,6 +143,9 @@ export function buildFuAuth(input: {
         maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
       },
     },
+    addressClaims: createAddressClaims(sequelize, (email, transaction) =>
+      store().emailTaken(email, transaction),
+    ),
     legacyObserver: {
       passwordChanged: (user, legacyHash, transaction) =>
         store().followLegacyPassword(user.id, legacyHash, transaction),

@@ -1,25 +1,12 @@
 import type { PasswordHasher } from '../passwords/password-hasher.js';
-import type { FuUser, LegacyCandidate, UserStore } from './store/user-store.js';
+import { addressKeeper } from '../users/address-keeper.js';
+import type { FuUser, LegacyCandidate, LegacyHolder, UserStore } from './store/user-store.js';
 
 /**
  * Lazy migration (DESIGN.md invariant 2). A legacy-only account is treated as a new-engine user
  * whose hash is the legacy one; where fastapi-users would write (the rehash after a successful
  * verification) the account is imported instead: same person, new UUID, argon2id hash, one request.
- *
- * The new engine looks e-mails up case-insensitively, but the legacy table is unique only
- * case-sensitively, so one address may match several legacy rows. The rule:
- * an exact-case match wins; otherwise a single match is used; otherwise (several rows, none exact)
- * nobody matches, which the caller answers like an unknown e-mail — never a 500, never a guess.
- * Such accounts stay reachable through the legacy facade (exact-case) until `users dedupe`.
  */
-export function pickLegacyCandidate(
-  candidates: readonly LegacyCandidate[],
-  email: string,
-): LegacyCandidate | null {
-  const exact = candidates.find((candidate) => candidate.email === email);
-  if (exact) return exact;
-  return candidates.length === 1 ? candidates[0]! : null;
-}
 
 /** Someone to check a password against: a new-engine user, or a legacy-only account. */
 export type LoginSubject =
@@ -56,10 +43,46 @@ export async function checkPassword(
   return { verified: true, user: await deps.store.update(subject.user, { hashedPassword }) };
 }
 
-/** The account an e-mail names for the new engine: its user, else a legacy-only candidate. */
+/**
+ * The account an address names for the new engine (login, forgot-password, request-verify-token,
+ * the facade, the CLI): its user, else a legacy-only account to import, else nobody.
+ *
+ * Addresses are compared canonically (src/lib/identity/canonical-email.ts), but old legacy data
+ * may hold several rows with one canonical address ("twins"), and only one of them can ever be
+ * the new-engine user. SECURITY: an address never binds the wrong twin (issue 10, finding 4):
+ * with twins, it names only the twin whose stored e-mail is exactly the one typed, and only if
+ * that twin is the one already linked, or none is linked yet and it is the twin the address
+ * belongs to (users/address-keeper.ts: confirmed, else oldest), so an attacker's later twin can
+ * never take the address first. Anything else names nobody, which callers answer exactly like
+ * an unknown e-mail (`users dedupe` resolves such groups; preflight lists them).
+ */
+export function bindAddress(
+  typed: string,
+  user: FuUser | null,
+  holders: readonly LegacyHolder[],
+): LoginSubject | null {
+  const twin = (holder: LegacyHolder) => holder.legacyUserId !== user?.legacyUserId;
+  if (user) {
+    if (!holders.some(twin)) return { kind: 'user', user };
+    const own = holders.find((holder) => !twin(holder));
+    return user.email === typed || own?.email === typed ? { kind: 'user', user } : null;
+  }
+  if (holders.length === 1)
+    return holders[0]!.linked ? null : { kind: 'legacy', candidate: holders[0]! };
+  if (holders.some((holder) => holder.linked)) return null;
+  const exact = holders.find((holder) => holder.email === typed);
+  const keeper = addressKeeper(
+    holders.map((holder) => ({
+      id: holder.legacyUserId,
+      confirmed: holder.isVerified,
+      createdAt: holder.createdAt,
+      holder,
+    })),
+  );
+  return exact && keeper?.holder === exact ? { kind: 'legacy', candidate: exact } : null;
+}
+
 export async function findSubject(store: UserStore, email: string): Promise<LoginSubject | null> {
-  const user = await store.getByEmail(email);
-  if (user) return { kind: 'user', user };
-  const candidate = pickLegacyCandidate(await store.findLegacyOnly(email), email);
-  return candidate ? { kind: 'legacy', candidate } : null;
+  const [user, holders] = await Promise.all([store.getByEmail(email), store.legacyHolders(email)]);
+  return bindAddress(email, user, holders);
 }

@@ -51,6 +51,8 @@ export interface UserCreate {
 
 export type UserManager = ReturnType<typeof createUserManager>;
 
+const EDGE_SPACE = /^[ \t\r\n]|[ \t\r\n]$/;
+
 /**
  * fastapi-users' BaseUserManager: the rules of every route, in upstream's order, throwing error
  * codes and never choosing HTTP statuses. No req/res here; hooks get a RequestInfo.
@@ -99,6 +101,7 @@ export function createUserManager(deps: UserManagerDeps) {
     async create(input: UserCreate, request: RequestInfo): Promise<FuUser> {
       const reason = passwordProblem(policy, input.password, input.email);
       if (reason) throw new AppError('REGISTER_INVALID_PASSWORD', { reason });
+      // Spares the hashing; the store decides race-free (its claim, in the insert's transaction).
       if (await deps.store().emailTaken(input.email))
         throw new AppError('REGISTER_USER_ALREADY_EXISTS');
       const { hashedPassword, legacyHashedPassword } = await hashes(input.password);
@@ -122,7 +125,9 @@ export function createUserManager(deps: UserManagerDeps) {
     /** The user behind good credentials (active or not: the route decides), else null. */
     async authenticate(username: string, password: string): Promise<FuUser | null> {
       const store = deps.store();
-      const subject = await findSubject(store, username);
+      // The login username is not trimmed upstream (§5.1.2): `" a@x.com "` names nobody, although
+      // the canonical form would drop the spaces.
+      const subject = EDGE_SPACE.test(username) ? null : await findSubject(store, username);
       if (!subject) {
         // SECURITY: an unknown e-mail costs one hash too, so timing does not reveal accounts.
         await hasher.dummyVerify(password);
@@ -192,8 +197,9 @@ export function createUserManager(deps: UserManagerDeps) {
 
     /**
      * `_update`: fields in UserUpdate's order (password, email, flags), every check before any
-     * write. The e-mail is compared case-sensitively and then looked up case-insensitively, so
-     * changing only the case of one's own address is "already exists" (upstream quirk, §5.1.3).
+     * write. The e-mail is compared as typed and then looked up canonically, so changing only the
+     * case of one's own address is "already exists" (upstream quirk, §5.1.3). The store checks the
+     * address again under its lock, in the write's transaction (no race with a registration).
      * A new password or e-mail, or a deactivation, ends every session of the user but those in
      * `keep` (the ones the request carries) — a deliberate addition: upstream revokes nothing.
      */

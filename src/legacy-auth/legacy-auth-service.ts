@@ -1,6 +1,7 @@
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { AddressClaims } from '../users/address-claim.js';
 import type { LegacyUserRecord } from '../users/legacy-user.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
@@ -26,17 +27,24 @@ export interface LegacyAuthServiceDeps {
   transact: Transact;
   /** A password change ends the person's other sessions on both engines. */
   sessions: Pick<SessionEnder, 'endOtherSessions'>;
+  /** Who holds an address, on either engine (one identity, issue 10). */
+  addresses: AddressClaims;
   observers?: LegacyWriteObserver[];
 }
 
 export type LegacyAuthService = ReturnType<typeof createLegacyAuthService>;
 
-/** The legacy engine's rules, unchanged for existing clients. No req/res here. */
+/**
+ * The legacy engine's rules, unchanged for existing clients but one: registration refuses an
+ * address whose canonical form any account holds (contracts/legacy.md). Login stays exact-case,
+ * so old case-only twins keep logging in here. No req/res here.
+ */
 export function createLegacyAuthService({
   users,
   hasher,
   transact,
   sessions,
+  addresses,
   observers = [],
 }: LegacyAuthServiceDeps) {
   return {
@@ -55,19 +63,22 @@ export function createLegacyAuthService({
     },
 
     async register(body: RegisterBody): Promise<LegacyUserRecord> {
-      if (await users.findByEmailExact(body.email)) throw new AppError('EMAIL_TAKEN');
+      if (await addresses.taken(body.email)) throw new AppError('EMAIL_TAKEN');
       const hashedPassword = await hasher.hashLegacy(body.password);
       try {
-        // In a transaction so that losing a deadlock to concurrent work (the cutover's triggers,
-        // say) runs the insert again instead of failing the registration.
-        return await transact((transaction) =>
-          users.create(
+        // The claim locks the canonical address until commit, so a registration of another
+        // spelling on either engine waits and then sees this one. A lost deadlock (the cutover's
+        // triggers, say) runs the transaction again instead of failing the registration.
+        return await transact(async (transaction) => {
+          if ((await addresses.claim(body.email, transaction)) === 'taken')
+            throw new AppError('EMAIL_TAKEN');
+          return users.create(
             { email: body.email, fullName: body.full_name ?? null, hashedPassword },
             transaction,
-          ),
-        );
+          );
+        });
       } catch (error) {
-        // Two registrations racing for one address: the unique index decides, the loser gets 409.
+        // The exact-case unique index still backs the claim.
         if (error instanceof UniqueConstraintError)
           throw new AppError('EMAIL_TAKEN', { cause: error });
         throw error;

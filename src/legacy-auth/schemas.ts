@@ -1,14 +1,17 @@
 import validator from 'validator';
 import { z } from 'zod';
+import { foldingProblem } from '../lib/identity/canonical-email.js';
 
 /**
  * Request bodies of the legacy contract. Both engines (legacy `/auth/*` and the new engine's
  * `/fu_auth/legacy/*` facade) validate with these, so their 422 bodies are identical.
  */
+// An address some layer would fold differently (canonical-email.ts `foldingProblem`) is refused
+// like a malformed one: stored, it could not be told apart from another account's (issue 10).
 const email = z
   .string()
   .max(255)
-  .refine((value) => validator.isEmail(value), {
+  .refine((value) => validator.isEmail(value) && foldingProblem(value) === null, {
     message: 'invalid e-mail',
     params: { type: 'email_invalid' },
   });

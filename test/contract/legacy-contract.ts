@@ -23,11 +23,6 @@ export interface LegacyContractTarget {
   /** The in-process app, or the base URL of a running server (e.g. the proxy). */
   app: () => Express | string;
   sequelize: () => Sequelize;
-  /**
-   * After consolidation (issue 5) e-mail is unique case-insensitively: the legacy quirk ends and
-   * a case-only duplicate registration is `409 email_taken`, an answer legacy clients already parse.
-   */
-  caseInsensitiveEmails?: boolean;
 }
 
 const USER_KEYS = ['id', 'email', 'full_name', 'role'];
@@ -271,22 +266,15 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
         expect(res.body).to.deep.equal({ error: 'email_taken' });
       });
 
-      it(`when the e-mail differs only by case, then ${target.caseInsensitiveEmails ? '409 email_taken (consolidated: unique case-insensitively)' : '201 (the legacy quirk: unique case-sensitively)'}`, async () => {
+      // The legacy quirk (unique case-sensitively) ends with issue 10: one identity per
+      // canonical address, on every phase; an answer legacy clients already parse.
+      it('when the e-mail differs only by case, then 409 email_taken (one identity per canonical address)', async () => {
         const u = await user({ email: uniqueEmail('quirk') });
-        if (target.caseInsensitiveEmails) {
-          const taken = await request(target.app())
-            .post(path('/register'))
-            .send({ email: u.email.toUpperCase(), password: 'long-enough-1' });
-          expect(taken.status).to.equal(409);
-          expect(taken.body).to.deep.equal({ error: 'email_taken' });
-          return;
-        }
-        const res = await request(target.app())
+        const taken = await request(target.app())
           .post(path('/register'))
           .send({ email: u.email.toUpperCase(), password: 'long-enough-1' });
-        expect(res.status).to.equal(201);
-        expect(res.body.user.email).to.equal(u.email.toUpperCase());
-        expect(res.body.user.id).not.to.equal(u.id);
+        expect(taken.status).to.equal(409);
+        expect(taken.body).to.deep.equal({ error: 'email_taken' });
       });
 
       const invalid: [string, Record<string, unknown>, Record<string, string>][] = [

@@ -6,18 +6,19 @@ import { accountIsActive, type Account } from '../../sessions/account.js';
 import type { SessionEnder } from '../../sessions/session-ender.js';
 import type { LegacyUserRecord } from '../../users/legacy-user.js';
 import type { LegacyUserRepository } from '../../users/legacy-user-repository.js';
-import { checkPassword, type LoginSubject } from '../lazy-migration.js';
-import { legacyCandidate } from '../store/legacy-candidate.js';
+import { checkPassword, findSubject, type LoginSubject } from '../lazy-migration.js';
 import { EmailConflictError, type UserStore } from '../store/user-store.js';
 
 /**
  * The legacy contract's rules, served by the new engine (DESIGN.md: `/fu_auth/legacy/*`).
- * Lookups are exact-case, like the legacy engine's. An account is its legacy row (the integer id
- * and full name clients see) plus, normally, its new-engine user, which is authoritative for the
- * password, the e-mail and the flags. An account without a user is one whose e-mail differs only
- * by case from another account's: `fu_users` cannot hold it (unique lower(email)), so it is served
- * from its legacy row until `users dedupe` resolves the clash — and registering such an e-mail
- * through the facade still answers 201, as the legacy engine does.
+ * An account is its legacy row (the integer id and full name clients see) plus, normally, its
+ * new-engine user, which is authoritative for the password, the e-mail and the flags.
+ * Login names an account the way the new engine does (lazy-migration.ts `findSubject`: canonical
+ * address, old twins never bound to the wrong one) and then, as the legacy contract has it, only
+ * with the account's exact spelling. Registration refuses an address whose canonical form any
+ * account holds (409, a deliberate change from the old exact-case check: contracts/legacy.md).
+ * An account without a user (a case-only twin the facade registered before issue 10) keeps the
+ * sessions it has until `users dedupe` resolves it; its address names its linked twin now.
  * Facade writes are not fastapi-users operations, so they fire no fastapi-users hooks.
  */
 export type FacadeAccount = Account;
@@ -33,19 +34,39 @@ export interface FacadeServiceDeps {
 export type FacadeService = ReturnType<typeof createFacadeService>;
 
 export function createFacadeService({ store, legacyUsers, hasher, sessions }: FacadeServiceDeps) {
-  /** Who an exact e-mail names; null when nobody, or when the new engine knows them by another one. */
+  /**
+   * Who an e-mail names, only when typed exactly as the account spells it (legacy contract).
+   * `login: null` is an old twin the new engine does not bind (it does not hold the address, see
+   * lazy-migration.ts): it is still a legacy account, so the facade serves it from its legacy row,
+   * unbound, exactly as the legacy engine would — existing twins log in on both arms until dedupe,
+   * and no spelling ever reaches another twin's new-engine user.
+   */
   async function subjectFor(
     email: string,
-  ): Promise<{ legacy: LegacyUserRecord; login: LoginSubject } | null> {
-    const user = await store().getByEmailExact(email);
-    if (user) {
-      const legacy =
-        user.legacyUserId === null ? null : await legacyUsers.findById(user.legacyUserId);
-      return legacy ? { legacy, login: { kind: 'user', user } } : null;
+  ): Promise<{ legacy: LegacyUserRecord; login: LoginSubject | null } | null> {
+    const login = await findSubject(store(), email);
+    const named = login && (login.kind === 'user' ? login.user : login.candidate);
+    if (login && named && named.email === email && named.legacyUserId !== null) {
+      const legacy = await legacyUsers.findById(named.legacyUserId);
+      return legacy ? { legacy, login } : null;
     }
     const legacy = await legacyUsers.findByEmailExact(email);
     if (!legacy || (await store().getByLegacyId(legacy.id))) return null;
-    return { legacy, login: { kind: 'legacy', candidate: legacyCandidate(legacy) } };
+    return { legacy, login: null };
+  }
+
+  /** The account behind a verified password, or null (wrong password, or lost to a concurrent import). */
+  async function verifiedAccount(
+    subject: { legacy: LegacyUserRecord; login: LoginSubject | null },
+    password: string,
+  ): Promise<FacadeAccount | null> {
+    if (subject.login === null)
+      return (await hasher.verify(password, subject.legacy.hashedPassword))
+        ? { legacy: subject.legacy, user: null }
+        : null;
+    const check = await checkPassword({ store: store(), hasher }, subject.login, password);
+    // Not imported: another account took the address meanwhile (never serve the wrong twin).
+    return check.verified && check.user ? { legacy: subject.legacy, user: check.user } : null;
   }
 
   const isActive = accountIsActive;
@@ -58,22 +79,17 @@ export function createFacadeService({ store, legacyUsers, hasher, sessions }: Fa
         await hasher.dummyVerify(password);
         throw new AppError('INVALID_CREDENTIALS');
       }
-      const check = await checkPassword({ store: store(), hasher }, subject.login, password);
-      if (!check.verified) throw new AppError('INVALID_CREDENTIALS');
-      const account = { legacy: subject.legacy, user: check.user };
+      const account = await verifiedAccount(subject, password);
+      if (!account) throw new AppError('INVALID_CREDENTIALS');
       if (!isActive(account)) throw new AppError('ACCOUNT_DISABLED');
       await legacyUsers.touchLastLogin(account.legacy.id);
       return account;
     },
 
-    /** Exact-case duplicates are 409; a case-only duplicate is a 201 legacy-only account. */
+    /** 409 when any account holds the address canonically, decided race-free by the store. */
     async register(body: RegisterBody): Promise<FacadeAccount> {
-      const taken =
-        (await legacyUsers.findByEmailExact(body.email)) ??
-        (await store().getByEmailExact(body.email));
-      if (taken) throw new AppError('EMAIL_TAKEN');
+      if (await store().emailTaken(body.email)) throw new AppError('EMAIL_TAKEN');
       try {
-        if (await store().emailTaken(body.email)) return await registerLegacyOnly(body);
         return await registerUser(body);
       } catch (error) {
         if (error instanceof EmailConflictError || error instanceof UniqueConstraintError)
@@ -130,14 +146,5 @@ export function createFacadeService({ store, legacyUsers, hasher, sessions }: Fa
     );
     const legacy = await legacyUsers.findById(user.legacyUserId!);
     return { legacy: legacy!, user };
-  }
-
-  async function registerLegacyOnly(body: RegisterBody): Promise<FacadeAccount> {
-    const legacy = await legacyUsers.create({
-      email: body.email,
-      fullName: body.full_name ?? null,
-      hashedPassword: await hasher.hashLegacy(body.password),
-    });
-    return { legacy, user: null };
   }
 }

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config/load-config.js';
 import { AppError, isAppError } from '../../errors/app-error.js';
+import { canonicalEmail } from '../../lib/identity/canonical-email.js';
 import type { RateLimiter, Verdict } from './rate-limiter.js';
 
 /**
  * Where the limits apply (a deliberate deviation from fastapi-users, which never throttles):
  * login per IP (every attempt) and per account (failed attempts only, cleared by a success), and
  * forgot-password per IP and per account. Unknown e-mails are counted like known ones, so a 429
- * reveals nothing. Accounts are keyed by a digest of the lower-cased e-mail: no addresses in the
- * table. An attempt that is refused answers 429 TOO_MANY_REQUESTS with `Retry-After`.
+ * reveals nothing. Accounts are keyed by a digest of the canonical address (one identity: every
+ * spelling of an address counts for the one account): no addresses in the table. An attempt that
+ * is refused answers 429 TOO_MANY_REQUESTS with `Retry-After`.
  */
 export interface Throttles {
   /** Runs `attempt` unless a limit is reached; an attempt that throws a client error failed. */
@@ -19,7 +21,7 @@ export interface Throttles {
 type RateLimitConfig = Config['fuAuth']['rateLimit'];
 
 const accountKey = (kind: string, email: string) =>
-  `${kind}:account:${createHash('sha256').update(email.toLowerCase()).digest('hex')}`;
+  `${kind}:account:${createHash('sha256').update(canonicalEmail(email)).digest('hex')}`;
 
 function refuse(verdict: Verdict): void {
   if (verdict.limited)

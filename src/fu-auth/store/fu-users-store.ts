@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Clock } from '../../lib/clock.js';
-import { toLegacyUserRecord } from '../../users/legacy-user-repository.js';
-import { legacyCandidate } from './legacy-candidate.js';
+import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
+import { legacyHolder } from './legacy-candidate.js';
 import { createLegacyMirror } from './legacy-mirror.js';
 import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
-import { createUserSelect, guardEmail } from './store-helpers.js';
+import { createUserSelect, newAddress, withAddress } from './store-helpers.js';
 
 interface FuUserRow {
   id: string;
@@ -52,6 +52,7 @@ export function createFuUsersStore({
   const mirror = createLegacyMirror({ sequelize, clock, writeBack });
 
   const select = createUserSelect<FuUserRow>(sequelize, `${COLUMNS} FROM fu_users`, toFuUser);
+  const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
     kind: 'fu_users',
@@ -60,46 +61,42 @@ export function createFuUsersStore({
     transaction: (work) => transactionWithRetry(sequelize, work),
 
     getById: (id, transaction) => select('id = :id', { id }, transaction),
-    getByEmail: (email, transaction) =>
-      select('lower(email) = lower(:email)', { email }, transaction),
-    getByEmailExact: (email, transaction) => select('email = :email', { email }, transaction),
+    getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
       select('legacy_user_id = :legacyUserId', { legacyUserId }, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<FuUserRow>(
-        `SELECT ${COLUMNS} FROM fu_users ORDER BY lower(email), id LIMIT :limit OFFSET :offset`,
+        `SELECT ${COLUMNS} FROM fu_users ORDER BY authshift_canonical_email(email), id LIMIT :limit OFFSET :offset`,
         { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
       );
       return rows.map(toFuUser);
     },
 
+    // A legacy row counts whether or not it has a twin: with write-back off a twin keeps the
+    // address its owner had (and logs in with it on the legacy engine).
     async emailTaken(email, transaction) {
       const [row] = await sequelize.query<{ taken: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM fu_users WHERE lower(email) = lower(:email))
-             OR EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(:email)
-                          AND NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id))
-             AS taken`,
+        `SELECT EXISTS (SELECT 1 FROM fu_users WHERE ${sameAddress('email')})
+             OR EXISTS (SELECT 1 FROM users WHERE ${sameAddress('email')}) AS taken`,
         { replacements: { email }, transaction, type: QueryTypes.SELECT },
       );
       return row?.taken === true;
     },
 
-    async findLegacyOnly(email, transaction) {
-      const rows = await sequelize.query<Parameters<typeof toLegacyUserRecord>[0]>(
-        `SELECT u.* FROM users u
-          WHERE lower(u.email) = lower(:email)
-            AND NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)
-          ORDER BY u.id`,
+    async legacyHolders(email, transaction) {
+      const rows = await sequelize.query<Parameters<typeof legacyHolder>[0]>(
+        `SELECT u.*, EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id) AS linked
+           FROM users u WHERE ${sameAddress('u.email')} ORDER BY u.created_at, u.id`,
         { replacements: { email }, transaction, type: QueryTypes.SELECT },
       );
-      return rows.map(toLegacyUserRecord).map(legacyCandidate);
+      return rows.map(legacyHolder);
     },
 
     async importLegacy(candidate, hashedPassword, transaction) {
       const now = clock.now();
       // ON CONFLICT without a target covers the legacy link (a concurrent import) and the e-mail
-      // index (another user holds the address case-insensitively) without aborting the transaction.
+      // index (another user holds the address canonically) without aborting the transaction.
       const [row] = await sequelize.query<FuUserRow>(
         `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
          VALUES (:id, :email, :hash, :active, :superuser, :verified, :legacyUserId, :now, :now)
@@ -124,7 +121,7 @@ export function createFuUsersStore({
     },
 
     create: (user, transaction) =>
-      guardEmail(async () => {
+      withAddress(store, claims, user.email, transaction, async (transaction) => {
         const legacyUserId = await mirror.createTwin(user, transaction);
         const [row] = await sequelize.query<FuUserRow>(
           `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
@@ -149,7 +146,7 @@ export function createFuUsersStore({
       }),
 
     update: (user, changes, transaction) =>
-      guardEmail(async () => {
+      withAddress(store, claims, newAddress(user, changes), transaction, async (transaction) => {
         const updated = await updateRow(user, changes, transaction);
         if (user.legacyUserId !== null)
           await mirror.applyChanges(user.legacyUserId, changes, transaction);

@@ -1,5 +1,11 @@
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
-import { EmailConflictError, type FuUser } from './user-store.js';
+import type { AddressClaims } from '../../users/address-claim.js';
+import {
+  EmailConflictError,
+  type FuUser,
+  type FuUserChanges,
+  type UserStore,
+} from './user-store.js';
 
 /** Both stores' unique e-mail indexes mean the same thing to callers: the e-mail is taken. */
 export async function guardEmail<T>(work: () => Promise<T>): Promise<T> {
@@ -10,6 +16,30 @@ export async function guardEmail<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * A write that gives a user `email` (undefined: no new address), run so that no other account
+ * can get the same canonical address meanwhile: in the caller's transaction (or a new one), the
+ * address is claimed first (see users/address-claim.ts), and taken means EmailConflictError.
+ */
+export async function withAddress<T>(
+  store: Pick<UserStore, 'transaction'>,
+  claims: AddressClaims,
+  email: string | undefined,
+  transaction: Transaction | undefined,
+  work: (transaction: Transaction | undefined) => Promise<T>,
+): Promise<T> {
+  if (email === undefined) return guardEmail(() => work(transaction));
+  const run = async (t: Transaction) => {
+    if ((await claims.claim(email, t)) === 'taken') throw new EmailConflictError();
+    return guardEmail(() => work(t));
+  };
+  return transaction ? run(transaction) : store.transaction(run);
+}
+
+/** The address an update gives the user, if it gives a different one. */
+export const newAddress = (user: FuUser, changes: FuUserChanges): string | undefined =>
+  changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
 
 /** `SELECT <columns> FROM <table> WHERE … LIMIT 1`, mapped to a FuUser: each store's one read path. */
 export function createUserSelect<Row extends object>(

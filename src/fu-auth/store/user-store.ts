@@ -8,16 +8,19 @@ import type { Transaction } from 'sequelize';
  * - phase 2 (consolidated `users`, issue 5): a second implementation over `users` (which then has
  *   `uuid`, `is_verified`, `is_superuser` and a boolean `is_active`), chosen at run time by the
  *   `user_store` setting. It has nothing to mirror and no legacy-only rows to import, so there
- *   `legacyPasswordMirror` is false and `findLegacyOnly` returns [].
+ *   `legacyPasswordMirror` is false and `legacyHolders` returns [] (the table is unique on the
+ *   canonical address, so there are no twins either).
  *
  * Rules every implementation keeps (the shared contract suite in
  * test/integration/fu-auth/user-store.contract.ts checks them):
  * - records are plain objects; `id` is a lowercase hyphenated UUID string;
- * - `getByEmail` is case-insensitive (fastapi-users `get_by_email`), `getByEmailExact` is not
- *   (the legacy facade's lookups are exact-case, like the legacy engine's);
+ * - `getByEmail` compares canonical addresses (src/lib/identity/canonical-email.ts: case, NFC,
+ *   IDN);
  * - every method takes an optional transaction and runs inside it; `transaction(work)` opens one;
- * - a write that would give two users the same e-mail (case-insensitively) throws
- *   `EmailConflictError`, whichever table's constraint caught it.
+ * - a write that would give an account an address whose canonical form another account holds
+ *   (`emailTaken`) throws `EmailConflictError`, race-free: `create` and an e-mail `update` claim
+ *   the address under a lock first (users/address-claim.ts), in the caller's transaction or
+ *   their own.
  */
 export interface FuUser {
   id: string;
@@ -30,7 +33,7 @@ export interface FuUser {
   legacyUserId: number | null;
 }
 
-/** A legacy `users` row that has no new-engine twin yet: a lazy-migration candidate. */
+/** A legacy `users` row as the new engine would import it: a lazy-migration candidate. */
 export interface LegacyCandidate {
   legacyUserId: number;
   email: string;
@@ -40,6 +43,13 @@ export interface LegacyCandidate {
   /** role 'admin' → superuser; `email_confirmed_at` set → verified. */
   isSuperuser: boolean;
   isVerified: boolean;
+}
+
+/** A legacy row holding an address canonically, with what lazy migration's twin rule weighs. */
+export interface LegacyHolder extends LegacyCandidate {
+  createdAt: Date;
+  /** The row already has a new-engine user (under this address or another one). */
+  linked: boolean;
 }
 
 export interface NewFuUser {
@@ -75,19 +85,18 @@ export interface UserStore {
 
   getById(id: string, transaction?: Transaction): Promise<FuUser | null>;
   getByEmail(email: string, transaction?: Transaction): Promise<FuUser | null>;
-  getByEmailExact(email: string, transaction?: Transaction): Promise<FuUser | null>;
   getByLegacyId(legacyUserId: number, transaction?: Transaction): Promise<FuUser | null>;
   /** Users ordered by e-mail (the `users list` command; the HTTP API has no list route). */
   list(limit: number, offset: number, transaction?: Transaction): Promise<FuUser[]>;
-  /** Any user, or legacy-only account, holds this e-mail case-insensitively. */
+  /** Some account, on either engine, holds an address with this canonical form. */
   emailTaken(email: string, transaction?: Transaction): Promise<boolean>;
 
-  /** Legacy rows without a twin whose e-mail matches case-insensitively (lazy migration). */
-  findLegacyOnly(email: string, transaction?: Transaction): Promise<LegacyCandidate[]>;
+  /** Every legacy row holding this address canonically, oldest first (lazy migration's twins). */
+  legacyHolders(email: string, transaction?: Transaction): Promise<LegacyHolder[]>;
   /**
    * Gives a legacy-only account its new-engine row (same person, new UUID, `legacy_user_id` set).
-   * Returns the row another request imported concurrently, or null when the e-mail is held
-   * case-insensitively by a different user (then the account stays legacy-only).
+   * Returns the row another request imported concurrently, or null when a different user holds
+   * the address canonically (then the account stays legacy-only).
    */
   importLegacy(
     candidate: LegacyCandidate,

@@ -2,7 +2,8 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Clock } from '../../lib/clock.js';
 import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
-import { createUserSelect, guardEmail } from './store-helpers.js';
+import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
+import { createUserSelect, newAddress, withAddress } from './store-helpers.js';
 
 interface UserRow {
   id: string;
@@ -51,6 +52,7 @@ export function createUsersStore({
   keepBcryptCopy: boolean;
 }): UserStore {
   const select = createUserSelect<UserRow>(sequelize, `${COLUMNS} FROM users`, toFuUser);
+  const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
     kind: 'users',
@@ -62,15 +64,13 @@ export function createUsersStore({
       /^[0-9a-f-]{36}$/i.test(id)
         ? select('uuid = :id::uuid', { id }, transaction)
         : Promise.resolve(null),
-    getByEmail: (email, transaction) =>
-      select('lower(email) = lower(:email)', { email }, transaction),
-    getByEmailExact: (email, transaction) => select('email = :email', { email }, transaction),
+    getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
       select('id = :legacyUserId', { legacyUserId }, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<UserRow>(
-        `SELECT ${COLUMNS} FROM users ORDER BY lower(email), uuid LIMIT :limit OFFSET :offset`,
+        `SELECT ${COLUMNS} FROM users ORDER BY authshift_canonical_email(email), uuid LIMIT :limit OFFSET :offset`,
         { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
       );
       return rows.map(toFuUser);
@@ -78,20 +78,20 @@ export function createUsersStore({
 
     async emailTaken(email, transaction) {
       const [row] = await sequelize.query<{ taken: boolean }>(
-        'SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(:email)) AS taken',
+        `SELECT EXISTS (SELECT 1 FROM users WHERE ${sameAddress('email')}) AS taken`,
         { replacements: { email }, transaction, type: QueryTypes.SELECT },
       );
       return row?.taken === true;
     },
 
-    // Every account is already a row of this table: nothing is ever legacy-only here.
-    findLegacyOnly: () => Promise.resolve([]),
+    // Every account is already a row of this table, unique by canonical address: no twins.
+    legacyHolders: () => Promise.resolve([]),
     async importLegacy(candidate, _hashedPassword, transaction) {
       return store.getByLegacyId(candidate.legacyUserId, transaction);
     },
 
     create: (user, transaction) =>
-      guardEmail(async () => {
+      withAddress(store, claims, user.email, transaction, async (transaction) => {
         const now = clock.now();
         const [row] = await sequelize.query<UserRow>(
           `INSERT INTO users (email, full_name, hashed_password, fu_hashed_password, is_active,
@@ -120,7 +120,10 @@ export function createUsersStore({
         return toFuUser(row!);
       }),
 
-    update: (user, changes, transaction) => guardEmail(() => updateRow(user, changes, transaction)),
+    update: (user, changes, transaction) =>
+      withAddress(store, claims, newAddress(user, changes), transaction, (transaction) =>
+        updateRow(user, changes, transaction),
+      ),
 
     async delete(user, transaction) {
       // Contacts, tokens and sessions go by cascade, as with the phase-1 twin.

@@ -1,5 +1,6 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import validator from 'validator';
+import { foldingProblem } from '../../lib/identity/canonical-email.js';
 
 /**
  * pydantic `EmailStr`, which is python-email-validator with `check_deliverability=False`:
@@ -47,6 +48,19 @@ export function normalizeEmail(input: string): EmailResult {
   if (!validator.isEmail(ascii, { allow_utf8_local_part: true, require_tld: true }))
     return fail('The email address is not valid.');
   return { ok: true, email: normalized };
+}
+
+/**
+ * An address an account may be given (register, e-mail change, the users CLI): what
+ * `normalizeEmail` accepts, without a folding problem (src/lib/identity/canonical-email.ts),
+ * judged on the address as it would be stored. A deliberate deviation from pydantic (issue 10):
+ * an address some layer would fold differently could not be told apart from another account's.
+ */
+export function registrableEmail(input: string): EmailResult {
+  const result = normalizeEmail(input);
+  if (!result.ok) return result;
+  const problem = foldingProblem(result.email);
+  return problem ? fail(problem) : result;
 }
 
 function localPart(raw: string): EmailResult {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeEmail } from './email-address.js';
+import { normalizeEmail, registrableEmail, type EmailResult } from './email-address.js';
 
 /**
  * zod mirrors of fastapi-users' pydantic schemas. Requests are validated with them and the OpenAPI
@@ -8,23 +8,29 @@ import { normalizeEmail } from './email-address.js';
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/schemas.py
  */
 
+const emailOf = (check: (input: string) => EmailResult) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const result = check(value);
+      if (!result.ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: `value is not a valid email address: ${result.reason}`,
+          params: { type: 'value_error', ctx: { reason: result.reason } },
+        });
+    })
+    .overwrite((value) => {
+      const result = check(value);
+      return result.ok ? result.email : value;
+    })
+    .meta({ format: 'email' });
+
 /** pydantic EmailStr: validated and normalised (see email-address.ts); errors are value_error. */
-export const emailStr = z
-  .string()
-  .superRefine((value, ctx) => {
-    const result = normalizeEmail(value);
-    if (!result.ok)
-      ctx.addIssue({
-        code: 'custom',
-        message: `value is not a valid email address: ${result.reason}`,
-        params: { type: 'value_error', ctx: { reason: result.reason } },
-      });
-  })
-  .overwrite((value) => {
-    const result = normalizeEmail(value);
-    return result.ok ? result.email : value;
-  })
-  .meta({ format: 'email' });
+export const emailStr = emailOf(normalizeEmail);
+
+/** EmailStr for an address an account is given (UserCreate, UserUpdate): see `registrableEmail`. */
+export const newEmailStr = emailOf(registrableEmail);
 
 /** The field `email: EmailStr` (the title is the field's, outside `anyOf` when nullable). */
 const emailField = emailStr.meta({ title: 'Email' });
@@ -60,7 +66,7 @@ export const userRead = z
  */
 export const userCreate = z
   .object({
-    email: emailField,
+    email: newEmailStr.meta({ title: 'Email' }),
     password: z.string().meta({ title: 'Password' }),
     is_active: pyBool.nullish().meta({ title: 'Is Active', default: true }),
     is_superuser: pyBool.nullish().meta({ title: 'Is Superuser', default: false }),
@@ -72,7 +78,7 @@ export const userCreate = z
 export const userUpdate = z
   .object({
     password: z.string().nullish().meta({ title: 'Password' }),
-    email: emailStr.nullish().meta({ title: 'Email' }),
+    email: newEmailStr.nullish().meta({ title: 'Email' }),
     is_active: pyBool.nullish().meta({ title: 'Is Active' }),
     is_superuser: pyBool.nullish().meta({ title: 'Is Superuser' }),
     is_verified: pyBool.nullish().meta({ title: 'Is Verified' }),

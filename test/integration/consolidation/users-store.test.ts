@@ -46,14 +46,12 @@ describe('phase 2: the consolidated users store', () => {
     basePath: '/auth',
     app: () => app,
     sequelize: () => deps.sequelize,
-    caseInsensitiveEmails: true,
   });
   legacyContractSuite({
     name: 'new engine facade on consolidated users',
     basePath: '/fu_auth/legacy',
     app: () => app,
     sequelize: () => deps.sequelize,
-    caseInsensitiveEmails: true,
   });
   for (const basePath of ['/auth', '/fu_auth/legacy'])
     portableSessionSuite({

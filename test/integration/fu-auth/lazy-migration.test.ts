@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
-import { cookieLogin, jwtLogin, outboxFor } from '../../helpers/fu-auth.js';
-import { useTestApp } from '../../helpers/test-deps.js';
+import { cookieLogin, jwtLogin, outboxFor, tokenIn } from '../../helpers/fu-auth.js';
+import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
+import { createApp } from '../../../src/app.js';
+import type { AppDeps } from '../../../src/deps.js';
 
 /** DESIGN.md invariants 1 and 2: one identity, imported on first login or reset request. */
 describe('/fu_auth lazy migration of legacy users', () => {
@@ -152,16 +154,126 @@ describe('/fu_auth lazy migration of legacy users', () => {
       expect(await fuRows(b.id)).to.have.length(0);
     });
 
-    it('then after one was imported, the other stays legacy-only but is still served by the facade and the legacy engine', async () => {
+    const refusedOnNewEngine = async (email: string, password: string) => {
+      for (const path of ['/fu_auth/jwt/login', '/fu_auth/cookie/login']) {
+        const res = await request(t.app)
+          .post(path)
+          .type('form')
+          .send({ username: email, password });
+        expect(res.status, path).to.equal(400);
+        expect(res.body, path).to.deep.equal({ detail: 'LOGIN_BAD_CREDENTIALS' });
+      }
+    };
+    const facadeLogin = (email: string, password: string) =>
+      request(t.app).post('/fu_auth/legacy/login').send({ email, password });
+
+    it('then the newer twin binds nothing on the new engine (jwt and cookie answer bad credentials), before and after the older one is imported, and still logs in on the legacy engine and, unbound, on the facade', async () => {
       const { a, b } = await pair();
-      await jwtLogin(t.app, a.email, 'password-lower');
-      const facade = await request(t.app)
-        .post('/fu_auth/legacy/login')
-        .send({ email: b.email, password: 'password-upper' });
-      expect(facade.status).to.equal(200);
-      expect(facade.body.user.id).to.equal(b.id);
+      await refusedOnNewEngine(b.email, 'password-upper');
       expect(await fuRows(b.id)).to.have.length(0);
-      await legacyLogin(b.email, 'password-upper').expect(200);
+      await jwtLogin(t.app, a.email, 'password-lower');
+      await refusedOnNewEngine(b.email, 'password-upper');
+      expect(await fuRows(b.id)).to.have.length(0);
+      const legacy = await legacyLogin(b.email, 'password-upper').expect(200);
+      expect(legacy.body.user.id).to.equal(b.id);
+      // An existing twin's legacy login works on the new arm too (served from its own legacy
+      // row, never bound): the legacy contract keeps existing twins working for their owners.
+      const facade = await facadeLogin(b.email, 'password-upper').expect(200);
+      expect(facade.body).to.deep.equal(legacy.body);
+      expect(await fuRows(b.id)).to.have.length(0);
+      const me = await request(t.app)
+        .get('/fu_auth/legacy/me')
+        .set('cookie', facade.headers['set-cookie']![0]!.split(';')[0]!)
+        .expect(200);
+      expect(me.body.user.id).to.equal(b.id);
+      const wrong = await facadeLogin(b.email, 'password-lower').expect(401);
+      expect(wrong.body).to.deep.equal({ error: 'invalid_credentials' });
+    });
+
+    it('then the facade logs the older twin in with its exact spelling only', async () => {
+      const { a, mixed } = await pair();
+      const ok = await request(t.app)
+        .post('/fu_auth/legacy/login')
+        .send({ email: a.email, password: 'password-lower' });
+      expect(ok.status).to.equal(200);
+      expect(ok.body.user.id).to.equal(a.id);
+      await refusedOnNewEngine(mixed, 'password-lower');
+      const nobody = await facadeLogin(mixed, 'password-lower').expect(401);
+      expect(nobody.body).to.deep.equal({ error: 'invalid_credentials' });
+    });
+
+    it('then, when only the newer twin confirmed its e-mail, that one binds and the older does not', async () => {
+      const { a, b } = await pair();
+      await t.deps.sequelize.query('UPDATE users SET email_confirmed_at = now() WHERE id = :id', {
+        replacements: { id: b.id },
+      });
+      await refusedOnNewEngine(a.email, 'password-lower');
+      await jwtLogin(t.app, b.email, 'password-upper');
+      expect(await fuRows(b.id)).to.have.length(1);
+      expect(await fuRows(a.id)).to.have.length(0);
+    });
+
+    it('then forgot-password and request-verify-token for the newer spelling send nothing and import nothing, and those of the older one reach only it', async () => {
+      const { a, b } = await pair();
+      for (const path of ['/fu_auth/forgot-password', '/fu_auth/request-verify-token'])
+        for (const email of [b.email, a.email])
+          await request(t.app).post(path).send({ email }).expect(202);
+      expect(await outboxFor(t.deps, b.email)).to.deep.equal([]);
+      expect(await fuRows(b.id)).to.have.length(0);
+      const mails = await outboxFor(t.deps, a.email);
+      expect(mails.map((m) => m.subject)).to.deep.equal([
+        'Reset your password',
+        'Confirm your e-mail address',
+      ]);
+      const verified = await request(t.app)
+        .post('/fu_auth/verify')
+        .send({ token: tokenIn(mails[1]) });
+      expect(verified.status).to.equal(200);
+      expect(verified.body.id).to.equal((await fuRows(a.id))[0]!.id);
+    });
+  });
+
+  describe('when an address is ambiguous (twins, none matching)', () => {
+    let base: AppDeps;
+    let deps: AppDeps;
+    let dummies = 0;
+    before(() => {
+      base = buildTestDeps();
+      deps = buildTestDeps({
+        hasher: {
+          ...base.hasher,
+          dummyVerify: async (password) => {
+            dummies += 1;
+            await base.hasher.dummyVerify(password);
+          },
+        },
+      });
+    });
+    after(async () => {
+      await deps.close();
+      await base.close();
+    });
+
+    it('then each login costs one dummy verification, as an unknown e-mail does (no timing oracle)', async () => {
+      const lower = uniqueEmail('tim');
+      await createLegacyUser(deps.sequelize, { email: lower, password: 'password-lower' });
+      await createLegacyUser(deps.sequelize, {
+        email: lower.toUpperCase(),
+        password: 'password-upper',
+      });
+      const app = createApp(deps);
+      const mixed = lower.replace(/^tim/, 'Tim');
+      const before = dummies;
+      await request(app)
+        .post('/fu_auth/jwt/login')
+        .type('form')
+        .send({ username: mixed, password: 'password-lower' })
+        .expect(400);
+      await request(app)
+        .post('/fu_auth/legacy/login')
+        .send({ email: mixed, password: 'password-lower' })
+        .expect(401);
+      expect(dummies - before).to.equal(2);
     });
   });
 });

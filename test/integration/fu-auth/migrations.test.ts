@@ -42,7 +42,10 @@ describe('fu-auth migrations', () => {
     await migrator().up();
     expect(await tables()).to.deep.equal(FU_TABLES);
     const before = await indexes();
-    expect(before).to.include.members(['fu_users_email_lower_key', 'users_email_lower_idx']);
+    expect(before).to.include.members([
+      'fu_users_email_canonical_key',
+      'users_email_canonical_idx',
+    ]);
     await sequelize.query(
       `INSERT INTO users (email, hashed_password) VALUES ('keep@example.com', NULL)`,
     );
@@ -53,7 +56,9 @@ describe('fu-auth migrations', () => {
 
     await migrator().down({ to: FIRST_FU_MIGRATION });
     expect(await tables()).to.deep.equal([]);
-    expect(await indexes()).to.not.include('users_email_lower_idx');
+    const left = await indexes();
+    expect(left).to.not.include('users_email_lower_idx');
+    expect(left).to.not.include('users_email_canonical_idx');
     const [kept] = await sequelize.query<{ n: string }>(`SELECT count(*) AS n FROM users`, {
       type: QueryTypes.SELECT,
     });

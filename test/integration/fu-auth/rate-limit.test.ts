@@ -66,6 +66,18 @@ describe('/fu_auth rate limits', () => {
     }
   });
 
+  it('when failures use other spellings of one address (case, Kelvin sign, IDN vs Punycode), then they count for the one account', async () => {
+    const local = `k-${uniqueIp().replace(/\W/g, '')}`;
+    const { email, password } = await createFuUser(t.deps, { email: `${local}@bücher.de` });
+    for (const spelling of [
+      `${local.toUpperCase()}@bücher.de`,
+      `\u212A${local.slice(1)}@xn--bcher-kva.de`,
+      ` ${local}@XN--BCHER-KVA.DE`,
+    ])
+      await login(uniqueIp(), spelling, 'wrong').expect(400);
+    expect((await login(uniqueIp(), email, password)).status).to.equal(429);
+  });
+
   it('when a login succeeds, then earlier failures are forgotten', async () => {
     const { email, password } = await createFuUser(t.deps);
     for (let i = 0; i < 2; i += 1) await login(uniqueIp(), email, 'wrong').expect(400);

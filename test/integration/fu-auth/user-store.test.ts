@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import type { AppDeps } from '../../../src/deps.js';
 import { createFuUsersStore } from '../../../src/fu-auth/store/fu-users-store.js';
-import { uniqueEmail } from '../../helpers/factories.js';
+import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
 import { userStoreContract } from './user-store.contract.js';
 
@@ -49,5 +49,26 @@ describe('fu_users store', () => {
       role: 'admin',
     });
     expect(row!.email_confirmed_at).to.be.instanceOf(Date);
+  });
+
+  it('when legacy twins hold an address, then legacyHolders lists them oldest first with the linked one marked', async () => {
+    const lower = uniqueEmail('holders');
+    const older = await createLegacyUser(deps.sequelize, { email: lower.toUpperCase() });
+    const newer = await createLegacyUser(deps.sequelize, { email: lower });
+    await deps.sequelize.query(
+      `UPDATE users SET created_at = now() - interval '1 year' WHERE id = :id`,
+      { replacements: { id: older.id } },
+    );
+    await deps.sequelize.query(
+      `INSERT INTO fu_users (id, email, hashed_password, is_active, is_superuser, is_verified, legacy_user_id)
+       VALUES (gen_random_uuid(), :email, '', true, false, false, :id)`,
+      { replacements: { email: lower, id: newer.id } },
+    );
+    const holders = await deps.fuAuth.deps.store().legacyHolders(` ${lower}`);
+    expect(holders.map((h) => [h.legacyUserId, h.email, h.linked])).to.deep.equal([
+      [older.id, older.email, false],
+      [newer.id, newer.email, true],
+    ]);
+    expect(holders[0]!.createdAt).to.be.instanceOf(Date);
   });
 });

@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { pickLegacyCandidate } from '../../../src/fu-auth/lazy-migration.js';
-import type { LegacyCandidate } from '../../../src/fu-auth/store/user-store.js';
 import { normalizeEmail } from '../../../src/fu-auth/validation/email-address.js';
 import { parseId } from '../../../src/fu-auth/validation/parse-id.js';
 import { passwordProblem } from '../../../src/fu-auth/validation/password-policy.js';
@@ -80,33 +78,6 @@ describe('fu-auth input rules', () => {
         'Password should not contain e-mail',
       );
       expect(passwordProblem(policy, 'xxA@EXAMPLE.COMxx', 'a@example.com')).to.equal(null);
-    });
-  });
-
-  describe('pickLegacyCandidate (case-insensitive lookup over case-sensitive legacy e-mails)', () => {
-    const row = (legacyUserId: number, email: string): LegacyCandidate => ({
-      legacyUserId,
-      email,
-      hashedPassword: null,
-      isActive: true,
-      isSuperuser: false,
-      isVerified: false,
-    });
-    it('when one row matches, then it is used whatever its case', () => {
-      expect(pickLegacyCandidate([row(1, 'Ann@x.com')], 'ann@x.com')?.legacyUserId).to.equal(1);
-    });
-    it('when several match and one exactly, then the exact one', () => {
-      expect(
-        pickLegacyCandidate([row(1, 'Ann@x.com'), row(2, 'ann@x.com')], 'ann@x.com')?.legacyUserId,
-      ).to.equal(2);
-    });
-    it('when several match and none exactly, then nobody', () => {
-      expect(pickLegacyCandidate([row(1, 'Ann@x.com'), row(2, 'ann@x.com')], 'ANN@x.com')).to.equal(
-        null,
-      );
-    });
-    it('when nothing matches, then nobody', () => {
-      expect(pickLegacyCandidate([], 'ann@x.com')).to.equal(null);
     });
   });
 });
