@@ -5,7 +5,9 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { readLegacyBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
+import { LEGACY_JSON_BODY, LEGACY_LOGIN_BODY } from '../lib/contracts/body-profiles.js';
 import { toLegacyPublicUser, type LegacyUserRecord } from '../users/legacy-user.js';
 import type { LegacyAuthService } from './legacy-auth-service.js';
 import type { createPassport } from './passport.js';
@@ -25,18 +27,14 @@ export function createLegacyAuthRouter({
   session,
 }: LegacyAuthRouterDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }), session, passport.initialize(), passport.session());
+  router.use(session, passport.initialize(), passport.session());
 
-  router.post(
-    '/login',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    async (req, res) => {
-      parseInput(loginBody, req.body ?? {});
-      const user = await authenticateLocal(passport, req, res);
-      await logIn(req, user);
-      res.status(200).json({ user: toLegacyPublicUser(user) });
-    },
-  );
+  router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
+    parseInput(loginBody, req.body ?? {});
+    const user = await authenticateLocal(passport, req, res);
+    await logIn(req, user);
+    res.status(200).json({ user: toLegacyPublicUser(user) });
+  });
 
   router.post('/logout', requireLogin, async (req, res) => {
     await new Promise<void>((resolve, reject) =>
@@ -53,18 +51,23 @@ export function createLegacyAuthRouter({
     res.status(200).json({ user: toLegacyPublicUser(req.user!) });
   });
 
-  router.post('/register', async (req, res) => {
+  router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
     const body = parseInput(registerBody, req.body ?? {});
     const user = await service.register(body);
     await logIn(req, user);
     res.status(201).json({ user: toLegacyPublicUser(user) });
   });
 
-  router.post('/change-password', requireLogin, async (req, res) => {
-    const body = parseInput(changePasswordBody, req.body ?? {});
-    await service.changePassword(req.user!, body);
-    res.status(204).end();
-  });
+  router.post(
+    '/change-password',
+    ...readLegacyBody(LEGACY_JSON_BODY),
+    requireLogin,
+    async (req, res) => {
+      const body = parseInput(changePasswordBody, req.body ?? {});
+      await service.changePassword(req.user!, body);
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

@@ -151,11 +151,12 @@ describe('proxy processes: the proxy reads a body as the monolith does (issue 10
     });
 
     it('when they carry only marker cookies or an unverifiable bearer, then /fu_auth/users/me is 404', async () => {
-      for (const headers of [
+      const markers: Record<string, string>[] = [
         { cookie: 'fastapiusersauth=x' },
         { cookie: 'crm.sid=fu.x' },
         { authorization: 'Bearer not.a.jwt' },
-      ]) {
+      ];
+      for (const headers of markers) {
         const res = await rawSend(`${proxy.url}/fu_auth/users/me`, { method: 'GET', headers });
         expect(res.status, JSON.stringify(headers)).to.equal(404);
         expect(JSON.parse(res.text)).to.deep.equal({ detail: 'Not Found' });

@@ -147,7 +147,7 @@ describe('proxy processes: the policy decides every request (routing claim)', fu
       { sub, password_fgpt: 'x', aud: 'fastapi-users:reset' },
       DEV_SECRETS.RESET_PASSWORD_TOKEN_SECRET,
     );
-    const verifyToken = (email: string, secret = DEV_SECRETS.VERIFICATION_TOKEN_SECRET) =>
+    const verifyToken = (email: string, secret: string = DEV_SECRETS.VERIFICATION_TOKEN_SECRET) =>
       jwt({ sub, email, aud: 'fastapi-users:verify' }, secret);
 
     expect(

@@ -10,6 +10,8 @@ import { renderLegacyError } from '../../legacy-auth/render-error.js';
 import { changePasswordBody, loginBody, registerBody } from '../../legacy-auth/schemas.js';
 import type { Clock } from '../../lib/clock.js';
 import { createErrorHandler } from '../../http/error-handler.js';
+import { readLegacyBody } from '../../http/read-body.js';
+import { LEGACY_JSON_BODY, LEGACY_LOGIN_BODY } from '../../lib/contracts/body-profiles.js';
 import { parseInput } from '../../http/validate.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Throttles } from '../rate-limit/throttles.js';
@@ -41,7 +43,6 @@ declare module 'express-serve-static-core' {
 
 export function createFacadeRouter(deps: FacadeRouterDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }));
 
   const requireLogin: RequestHandler = async (req, _res, next) => {
     const session = await resolveFacadeSession(deps, req);
@@ -65,18 +66,14 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
     );
   }
 
-  router.post(
-    '/login',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    async (req, res) => {
-      const body = parseInput(loginBody, req.body ?? {});
-      const account = await deps.throttles.login(req.ip, body.email, () =>
-        deps.service.login(body.email, body.password),
-      );
-      await startSession(req, res, account);
-      res.status(200).json({ user: facadePublicUser(account) });
-    },
-  );
+  router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
+    const body = parseInput(loginBody, req.body ?? {});
+    const account = await deps.throttles.login(req.ip, body.email, () =>
+      deps.service.login(body.email, body.password),
+    );
+    await startSession(req, res, account);
+    res.status(200).json({ user: facadePublicUser(account) });
+  });
 
   router.post('/logout', requireLogin, async (req, res) => {
     await deps.sessions.destroy(req.facadeToken!);
@@ -88,17 +85,22 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
     res.status(200).json({ user: facadePublicUser(req.facadeAccount!) });
   });
 
-  router.post('/register', async (req, res) => {
+  router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
     const account = await deps.service.register(parseInput(registerBody, req.body ?? {}));
     await startSession(req, res, account);
     res.status(201).json({ user: facadePublicUser(account) });
   });
 
-  router.post('/change-password', requireLogin, async (req, res) => {
-    const body = parseInput(changePasswordBody, req.body ?? {});
-    await deps.service.changePassword(req.facadeAccount!, body);
-    res.status(204).end();
-  });
+  router.post(
+    '/change-password',
+    ...readLegacyBody(LEGACY_JSON_BODY),
+    requireLogin,
+    async (req, res) => {
+      const body = parseInput(changePasswordBody, req.body ?? {});
+      await deps.service.changePassword(req.facadeAccount!, body);
+      res.status(204).end();
+    },
+  );
 
   router.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   router.use(createErrorHandler({ logger: deps.logger, render: renderLegacyError }));
