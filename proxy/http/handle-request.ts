@@ -5,7 +5,6 @@
  * log line. Upstream failures become JSON 502/504; a new arm that refuses the connection is retried
  * once on legacy when the request can be replayed (a buffered or empty body).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { BodyRefusal } from '../../src/lib/contracts/body-refusal.js';
@@ -22,14 +21,14 @@ import { clientAddress } from './client-address.js';
 import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
+import { requestIdOf } from './request-id.js';
 import { gatherFacts } from './request-facts.js';
 import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
-import { sendNotFound, sendRefusal, upgradeNotFound } from './surface-answers.js';
+import { sendNotFound, sendRefusal } from './surface-answers.js';
 import { canRetryOnLegacy, upstreamFailure } from './upstream-failure.js';
+import { createUpgradeHandler } from './upgrade.js';
 import type { UpstreamProxies } from './upstream-proxies.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface HandlerDeps {
   settings: {
@@ -48,14 +47,6 @@ export interface HandlerDeps {
   policy(): RolloutPolicy;
   contexts: ContextMap;
   proxies: UpstreamProxies;
-}
-
-/** The client's request id when it is a sane one, else a new one; set on the request. */
-function requestIdOf(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  req.headers['x-request-id'] = id;
-  return id;
 }
 
 export function createRequestHandler(deps: HandlerDeps) {
@@ -229,24 +220,6 @@ export function createRequestHandler(deps: HandlerDeps) {
     fail(req, res, ctx, kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE');
   }
 
-  /**
-   * SECURITY: an upgrade is classified like any request (issue 11 finding 8): no auth route takes
-   * one, so it gets that surface's "not found" instead of a tunnel around the policy and the gate.
-   */
-  function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    const id = requestIdOf(req);
-    prepareHeaders(req, settings.trustForwarded);
-    const target = upstreamTarget(req.url ?? '/');
-    if (target === undefined) return void socket.destroy();
-    req.url = target;
-    const route = classifyRoute(req.method ?? 'GET', target);
-    if (route.kind !== 'passthrough') {
-      metrics.upgradeRefusals.inc({ route: route.label });
-      return upgradeNotFound(socket, route.surface, id);
-    }
-    deps.proxies.legacy.upgrade(req, socket, head);
-  }
-
   return {
     onRequest: (req: IncomingMessage, res: ServerResponse) => {
       onRequest(req, res).catch((error: unknown) => {
@@ -258,7 +231,11 @@ export function createRequestHandler(deps: HandlerDeps) {
         } else res.destroy();
       });
     },
-    onUpgrade,
+    onUpgrade: createUpgradeHandler({
+      trustForwarded: settings.trustForwarded,
+      metrics,
+      proxies: deps.proxies,
+    }),
     onUpstreamResponse,
     onUpstreamError,
   };

@@ -69,3 +69,11 @@ export function multipart(
 export const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export const withBom = (text: string) => Buffer.concat([BOM, Buffer.from(text)]);
+
+/** `crm.sid=<value>` out of a response's Set-Cookie headers (whatever else they set). */
+export function sessionCookie(setCookie: string | string[] | undefined): string {
+  const cookies = ([] as string[]).concat(setCookie ?? []);
+  const session = cookies.find((c) => c.startsWith('crm.sid='));
+  if (!session) throw new Error(`no crm.sid cookie in ${JSON.stringify(cookies)}`);
+  return session.split(';')[0]!;
+}

@@ -25,7 +25,7 @@ import {
   type Monolith,
   type ProxyProcess,
 } from '../helpers/proxy-stack.js';
-import { rawSend } from '../helpers/raw-http.js';
+import { rawSend, sessionCookie } from '../helpers/raw-http.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const claimCookie = (email: string, options: { secret?: string; expires?: number } = {}) =>
@@ -82,7 +82,7 @@ describe('proxy processes: the policy decides every request (routing claim)', fu
       body: JSON.stringify({ email: u.email, password: u.password }),
     });
     expect(loggedIn.headers['x-authshift-arm']).to.equal('new');
-    const session = String(loggedIn.headers['set-cookie']).split(';')[0]!;
+    const session = sessionCookie(loggedIn.headers['set-cookie']);
     const headers = { cookie: `${session}; ${claimCookie(u.email)}` };
     const steps: [Record<string, unknown> | string, string][] = [
       ['percent = 100', 'new'],
