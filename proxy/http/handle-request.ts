@@ -11,7 +11,7 @@ import type { BodyRefusal } from '../../src/lib/contracts/body-refusal.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
-import { createDecisionRecorder, createRequestRecorder, type ProxyMetrics } from '../metrics.js';
+import { createDecisionRecorder, type ProxyMetrics } from '../metrics.js';
 import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
 import type { VerifierSecrets } from '../policy/credentials.js';
 import { decide, type Decision } from '../policy/decide.js';
@@ -22,6 +22,7 @@ import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
 import { requestIdOf } from './request-id.js';
+import { createOutcomeRecorder } from './request-outcome.js';
 import { gatherFacts } from './request-facts.js';
 import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
@@ -51,7 +52,7 @@ export interface HandlerDeps {
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { settings, metrics, contexts } = deps;
-  const recordRequest = createRequestRecorder(metrics);
+  const finish = createOutcomeRecorder(deps);
   const recordDecision = createDecisionRecorder(metrics);
 
   function forward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, arm: Arm): void {
@@ -89,31 +90,6 @@ export function createRequestHandler(deps: HandlerDeps) {
     identify(res, ctx, ctx.arm);
     sendError(res, code);
     if (!req.complete) req.resume(); // drain an unread body so the socket can be reused or closed
-  }
-
-  function finish(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
-    const status = res.writableFinished ? String(res.statusCode) : 'aborted';
-    const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
-    recordRequest(ctx.arm, ctx.route.label, status, seconds);
-    if (res.writableFinished) {
-      if (ctx.guarded)
-        deps.guard.record({ arm: ctx.arm, status: res.statusCode, client: ctx.client });
-      deps.series.record(ctx.arm, res.statusCode, seconds);
-    }
-    if (!deps.logger.isLevelEnabled('info')) return;
-    deps.logger.info(
-      {
-        reqId: ctx.id,
-        method: req.method,
-        route: ctx.route.label,
-        arm: ctx.arm,
-        reason: ctx.reason,
-        status,
-        ms: Math.round(seconds * 10_000) / 10,
-        ...(ctx.retried ? { retried: true } : {}),
-      },
-      'proxied',
-    );
   }
 
   function contextFor(req: IncomingMessage, target: string | undefined): RequestContext {
