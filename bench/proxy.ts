@@ -7,8 +7,9 @@
  * - p99 latency the proxy adds at half of its own maximum rate (open loop; target ≤ 2 ms);
  * - time for a policy change to reach every worker of two proxy instances (target ≤ 1 s).
  * It installs nothing: without nginx or wrk it says so and prints what it can measure.
- * The load path is `/auth/me` with a legacy session cookie, so the proxy makes a real split
- * decision (affinity) on every request, as nginx's split_clients does on the same cookie.
+ * The load path is `/auth/me` with a session cookie and its routing claim, so the proxy verifies
+ * the claim and makes a real split decision on every request, as nginx's split_clients does on
+ * the session cookie.
  */
 import { availableParallelism } from 'node:os';
 import { createMigrator } from '../src/db/migrator.js';

@@ -16,11 +16,21 @@ import {
 } from '../src/lib/config/env-types.js';
 import { embeddedUrl } from '../src/lib/db/embedded-url.js';
 
-/** Development-only secrets; production refuses them (see `productionProblems`). */
+/**
+ * Development-only secrets; production refuses them (see `productionProblems`). The routing and
+ * token secrets are the monolith's, under the same names: the proxy verifies the routing claim and
+ * the new engine's tokens the engines sign with them.
+ */
 export const DEFAULT_PROXY_SECRETS = {
   PROXY_ADMIN_TOKEN: DEV_SECRETS.PROXY_ADMIN_TOKEN,
   PROXY_OVERRIDE_SECRET: DEV_SECRETS.PROXY_OVERRIDE_SECRET,
+  ROUTING_SECRET: DEV_SECRETS.ROUTING_SECRET,
+  JWT_SECRET: DEV_SECRETS.JWT_SECRET,
+  RESET_PASSWORD_TOKEN_SECRET: DEV_SECRETS.RESET_PASSWORD_TOKEN_SECRET,
+  VERIFICATION_TOKEN_SECRET: DEV_SECRETS.VERIFICATION_TOKEN_SECRET,
 } as const;
+
+const DEV_VALUES: ReadonlySet<string> = new Set(Object.values(DEV_SECRETS));
 
 const secret = (name: keyof typeof DEFAULT_PROXY_SECRETS) =>
   z.string().min(16, 'must be at least 16 characters').default(DEFAULT_PROXY_SECRETS[name]);
@@ -47,7 +57,12 @@ export const proxyEnvSchema = z.object({
   EMBEDDED_PG_PORT: port(5433),
   PROXY_ADMIN_TOKEN: secret('PROXY_ADMIN_TOKEN'),
   PROXY_OVERRIDE_SECRET: secret('PROXY_OVERRIDE_SECRET'),
-  PROXY_BODY_LIMIT_BYTES: positiveInt(16 * 1024),
+  ROUTING_SECRET: secret('ROUTING_SECRET'),
+  /** Accepted (never signed with) while a rotation is under way. */
+  ROUTING_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
+  JWT_SECRET: secret('JWT_SECRET'),
+  RESET_PASSWORD_TOKEN_SECRET: secret('RESET_PASSWORD_TOKEN_SECRET'),
+  VERIFICATION_TOKEN_SECRET: secret('VERIFICATION_TOKEN_SECRET'),
   PROXY_UPSTREAM_TIMEOUT_MS: positiveInt(30_000),
   PROXY_DRAIN_TIMEOUT_MS: positiveInt(10_000),
   PROXY_WORKERS: positiveInt(1),
@@ -79,7 +94,13 @@ export interface ProxyConfig {
   upstreams: { legacy: string; new: string };
   databaseUrl: string;
   overrideSecret: string;
-  bodyLimitBytes: number;
+  /** What the proxy verifies: routing claims (current secret first) and new-engine tokens. */
+  secrets: {
+    routing: readonly string[];
+    jwt: string;
+    resetPasswordToken: string;
+    verificationToken: string;
+  };
   upstreamTimeoutMs: number;
   drainTimeoutMs: number;
   /** Data-plane processes; above 1 a cluster primary runs the admin port and supervises them. */
@@ -98,12 +119,18 @@ export interface ProxyConfig {
   };
 }
 
-/** SECURITY: production never runs on secrets from this repository nor on the embedded database. */
+/**
+ * SECURITY: production never runs on secrets from this repository nor on the embedded database. A
+ * secret equal to ANY development default is refused (another variable's default is as public).
+ */
 export function productionProblems(env: RawEnv): string[] {
   if (env.NODE_ENV !== 'production') return [];
+  const isDev = (value: string | undefined) => value !== undefined && DEV_VALUES.has(value);
   const problems = (Object.keys(DEFAULT_PROXY_SECRETS) as (keyof typeof DEFAULT_PROXY_SECRETS)[])
-    .filter((name) => env[name] === undefined || env[name] === DEFAULT_PROXY_SECRETS[name])
-    .map((name) => `${name}: is unset or the development default; production needs a real secret`);
+    .filter((name) => env[name] === undefined || isDev(env[name]))
+    .map((name) => `${name}: is unset or a development default; production needs a real secret`);
+  if (isDev(env.ROUTING_SECRET_PREVIOUS))
+    problems.push('ROUTING_SECRET_PREVIOUS: is a development default');
   if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL: is required in production');
   return problems;
 }
@@ -125,7 +152,15 @@ function toProxyConfig(e: ProxyEnv): ProxyConfig {
     },
     databaseUrl: e.DATABASE_URL ?? embeddedUrl(e.EMBEDDED_PG_PORT),
     overrideSecret: e.PROXY_OVERRIDE_SECRET,
-    bodyLimitBytes: e.PROXY_BODY_LIMIT_BYTES,
+    secrets: {
+      routing: [
+        e.ROUTING_SECRET,
+        ...(e.ROUTING_SECRET_PREVIOUS ? [e.ROUTING_SECRET_PREVIOUS] : []),
+      ],
+      jwt: e.JWT_SECRET,
+      resetPasswordToken: e.RESET_PASSWORD_TOKEN_SECRET,
+      verificationToken: e.VERIFICATION_TOKEN_SECRET,
+    },
     upstreamTimeoutMs: e.PROXY_UPSTREAM_TIMEOUT_MS,
     drainTimeoutMs: e.PROXY_DRAIN_TIMEOUT_MS,
     workers: e.PROXY_WORKERS,

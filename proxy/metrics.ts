@@ -53,6 +53,18 @@ export function createProxyMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: '/fu_auth requests answered 404 because gate_fu_auth kept the user on legacy',
       registers,
     }),
+    bodyRefusals: new Counter({
+      name: 'authshift_proxy_body_refusals_total',
+      help: 'Identity bodies the proxy could not read and answered itself (the monolith would refuse them too), by route and why',
+      labelNames: ['route', 'why'],
+      registers,
+    }),
+    upgradeRefusals: new Counter({
+      name: 'authshift_proxy_upgrade_refusals_total',
+      help: 'Protocol upgrades asked for on an auth route (answered "not found"), by route',
+      labelNames: ['route'],
+      registers,
+    }),
     rejectedOverrides: new Counter({
       name: 'authshift_proxy_rejected_overrides_total',
       help: 'x-authshift-force-arm headers ignored, by why (unsigned, malformed, bad_signature, expired)',

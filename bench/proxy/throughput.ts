@@ -4,13 +4,26 @@
  * serving process tree, and the p99 the proxy (and, for reference, the bare pipe and nginx) add
  * at half of the proxy's own best rate.
  */
+import { ROUTE_COOKIE } from '../../src/lib/contracts/cookies.js';
+import { DEV_SECRETS } from '../../src/lib/contracts/dev-secrets.js';
+import { signRouteClaim } from '../../src/lib/contracts/route-claim.js';
 import { ratioResult, type BenchResult } from '../report.js';
 import { cpuSeconds } from './cpu-usage.js';
 import { pacedLoad } from './paced-load.js';
 import type { ProxyStack, Target } from './stack.js';
 import { runWrk, type LoadResult } from '../support/wrk.js';
 
-const HEADERS = { cookie: 'crm.sid=s%3Abench-session-id.signature' };
+/**
+ * A session and its routing claim, as the engines set them: the proxy verifies the claim's MAC and
+ * decides by the policy for its e-mail on every request (the stack runs on the development
+ * ROUTING_SECRET), as nginx's split_clients hashes the session cookie.
+ */
+const HEADERS = {
+  cookie: `crm.sid=s%3Abench-session-id.signature; ${ROUTE_COOKIE}=${signRouteClaim(
+    DEV_SECRETS.ROUTING_SECRET,
+    { email: 'bench@example.com', expires: Math.floor(Date.now() / 1000) + 24 * 3600 },
+  )}`,
+};
 const SECONDS = Number(process.env.BENCH_PROXY_SECONDS ?? 8);
 
 interface Figure extends LoadResult {

@@ -93,7 +93,10 @@ export type WorkerBoard = ReturnType<typeof createWorkerBoard>;
 function aggregateGuard(settings: GuardSettings, states: WorkerState[]): GuardStatus {
   const arms = { legacy: { requests: 0, errors: 0 }, new: { requests: 0, errors: 0 } };
   let lastTrip: GuardTrip | null = null;
+  // Each worker guards its own share; the largest count is what any one of them saw.
+  let errorClients = 0;
   for (const { guard } of states) {
+    errorClients = Math.max(errorClients, guard.error_clients);
     for (const arm of ['legacy', 'new'] as const) {
       arms[arm].requests += guard.arms[arm].requests;
       arms[arm].errors += guard.arms[arm].errors;
@@ -107,6 +110,7 @@ function aggregateGuard(settings: GuardSettings, states: WorkerState[]): GuardSt
     min_requests: settings.minRequests,
     error_rate_limit: settings.errorRate,
     arms,
+    error_clients: errorClients,
     last_trip: lastTrip,
   };
 }

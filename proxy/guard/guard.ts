@@ -1,12 +1,17 @@
 /**
  * The guard: watches the new arm's 5xx rate over a sliding window and, when it reaches the
- * threshold with at least `minRequests` in the window, sets the rollout percentage to 0 through
- * the same audited path as the CLI (actor `guard`), logs it and counts it. Allow-list and
- * cohort users stay where ops put them: the guard undoes the percentage, ops decide the rest.
+ * threshold with at least `minRequests` in the window and the errors come from more than one
+ * client address, sets the rollout percentage to 0 through the same audited path as the CLI
+ * (actor `guard`), logs it and counts it. Allow-list and cohort users stay where ops put them:
+ * the guard undoes the percentage, ops decide the rest.
+ * SECURITY: it is fed only answers to requests the policy routed for an identified user (see
+ * handle-request.ts), never anonymous traffic: anyone could otherwise flood /fu_auth with
+ * requests that fail and roll the rollout back (issue 11 finding 5).
  */
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Arm } from '../policy/rollout-policy.js';
+import { createErrorClients } from './error-clients.js';
 import { createSlidingWindow, type ArmWindow } from './sliding-window.js';
 
 export interface GuardSettings {
@@ -34,16 +39,31 @@ export interface GuardDeps {
   onTrip(trip: GuardTrip): void;
 }
 
+/** One answer to a request the policy routed for an identified user. */
+export interface GuardSample {
+  arm: Arm;
+  status: number;
+  /** The client's address (see http/client-address.ts). */
+  client: string;
+}
+
 /** Pure threshold check, exported for the table test. */
-export function shouldTrip(window: ArmWindow, settings: GuardSettings): boolean {
+export function shouldTrip(
+  window: ArmWindow,
+  errorClients: number,
+  settings: GuardSettings,
+): boolean {
   return (
-    window.requests >= settings.minRequests && window.errors / window.requests >= settings.errorRate
+    window.requests >= settings.minRequests &&
+    window.errors / window.requests >= settings.errorRate &&
+    errorClients > 1
   );
 }
 
 export function createGuard(deps: GuardDeps) {
   const { settings } = deps;
   const window = createSlidingWindow(settings.windowSeconds, deps.clock);
+  const errorClients = createErrorClients(settings.windowSeconds, deps.clock);
   let tripping: Promise<void> | undefined;
   let lastTrip: GuardTrip | undefined;
 
@@ -55,6 +75,7 @@ export function createGuard(deps: GuardDeps) {
     try {
       await deps.setPercentToZero(reason);
       window.reset();
+      errorClients.reset();
       lastTrip = { at: deps.clock.now().toISOString(), reason, ...state };
       deps.logger.error({ guard: lastTrip }, 'guard tripped: rollout percentage set to 0');
       deps.onTrip(lastTrip);
@@ -65,12 +86,14 @@ export function createGuard(deps: GuardDeps) {
   }
 
   return {
-    record(arm: Arm, status: number): void {
+    record({ arm, status, client }: GuardSample): void {
       const isError = status >= 500;
       window.record(arm, isError);
-      if (!settings.enabled || arm !== 'new' || !isError || tripping) return;
+      if (arm !== 'new' || !isError) return;
+      errorClients.record(client);
+      if (!settings.enabled || tripping) return;
       const state = window.read('new');
-      if (!shouldTrip(state, settings) || deps.currentPercent() === 0) return;
+      if (!shouldTrip(state, errorClients.count(), settings) || deps.currentPercent() === 0) return;
       tripping = trip(state).finally(() => (tripping = undefined));
     },
     status() {
@@ -80,6 +103,8 @@ export function createGuard(deps: GuardDeps) {
         min_requests: settings.minRequests,
         error_rate_limit: settings.errorRate,
         arms: { legacy: window.read('legacy'), new: window.read('new') },
+        /** Distinct client addresses behind the new arm's 5xx in the window. */
+        error_clients: errorClients.count(),
         last_trip: lastTrip ?? null,
       };
     },

@@ -1,42 +1,43 @@
 /**
- * The data plane, per request: header hygiene → classify → (buffer a small body to read the
- * e-mail) → decide → gate or rewrite → proxy to the arm → record metrics, guard and one log line.
- * Upstream failures become JSON 502/504; a new arm that refuses the connection is retried once
- * on legacy when the request can be replayed (a buffered or empty body).
+ * The data plane, per request: header hygiene → classify → gather verified facts (reading an
+ * identity body with the monolith's own reader; an unreadable one is answered here, in the
+ * surface's format) → decide → gate or rewrite → proxy to the arm → record metrics, guard and one
+ * log line. Upstream failures become JSON 502/504; a new arm that refuses the connection is retried
+ * once on legacy when the request can be replayed (a buffered or empty body).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { BodyRefusal } from '../../src/lib/contracts/body-refusal.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { Guard } from '../guard/guard.js';
-import { createDecisionRecorder, createRequestRecorder, type ProxyMetrics } from '../metrics.js';
+import { createDecisionRecorder, type ProxyMetrics } from '../metrics.js';
 import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
-import { fieldFromBody } from '../policy/body-field.js';
-import { sessionEngine } from '../policy/credentials.js';
-import { decide, type Decision, type RequestFacts } from '../policy/decide.js';
-import { verifyOverride } from '../policy/override.js';
+import type { VerifierSecrets } from '../policy/credentials.js';
+import { decide, type Decision } from '../policy/decide.js';
 import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
 import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
+import { clientAddress } from './client-address.js';
 import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
-import { readLimitedBody } from './read-body.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
 import type { ContextMap, RequestContext } from './request-context.js';
+import { requestIdOf } from './request-id.js';
+import { createOutcomeRecorder } from './request-outcome.js';
+import { gatherFacts } from './request-facts.js';
 import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
+import { sendNotFound, sendRefusal } from './surface-answers.js';
 import { canRetryOnLegacy, upstreamFailure } from './upstream-failure.js';
+import { createUpgradeHandler } from './upgrade.js';
 import type { UpstreamProxies } from './upstream-proxies.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const GATE_NOT_FOUND = JSON.stringify({ detail: 'Not Found' });
 
 export interface HandlerDeps {
   settings: {
     armHeader: boolean;
     trustForwarded: boolean;
     retryOnLegacy: boolean;
-    bodyLimitBytes: number;
     overrideSecret: string;
+    secrets: VerifierSecrets;
   };
   logger: Logger;
   clock: Clock;
@@ -51,27 +52,8 @@ export interface HandlerDeps {
 
 export function createRequestHandler(deps: HandlerDeps) {
   const { settings, metrics, contexts } = deps;
-  const recordRequest = createRequestRecorder(metrics);
+  const finish = createOutcomeRecorder(deps);
   const recordDecision = createDecisionRecorder(metrics);
-
-  function requestFacts(
-    req: IncomingMessage,
-    override: ReturnType<typeof prepareHeaders>,
-  ): RequestFacts {
-    const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
-    const checked = verifyOverride(
-      override.forceArm,
-      override.signature,
-      settings.overrideSecret,
-      nowSeconds,
-    );
-    const facts: RequestFacts = {};
-    if (checked && 'arm' in checked) facts.override = checked.arm;
-    else if (checked) metrics.rejectedOverrides.inc({ why: checked.rejected });
-    const session = sessionEngine(req.headers);
-    if (session) facts.session = session;
-    return facts;
-  }
 
   function forward(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, arm: Arm): void {
     ctx.arm = arm;
@@ -110,79 +92,47 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (!req.complete) req.resume(); // drain an unread body so the socket can be reused or closed
   }
 
-  function finish(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
-    const status = res.writableFinished ? String(res.statusCode) : 'aborted';
-    const seconds = Number(process.hrtime.bigint() - ctx.startedAt) / 1e9;
-    recordRequest(ctx.arm, ctx.route.label, status, seconds);
-    if (res.writableFinished) {
-      deps.guard.record(ctx.arm, res.statusCode);
-      deps.series.record(ctx.arm, res.statusCode, seconds);
-    }
-    if (!deps.logger.isLevelEnabled('info')) return;
-    deps.logger.info(
-      {
-        reqId: ctx.id,
-        method: req.method,
-        route: ctx.route.label,
-        arm: ctx.arm,
-        reason: ctx.reason,
-        status,
-        ms: Math.round(seconds * 10_000) / 10,
-        ...(ctx.retried ? { retried: true } : {}),
-      },
-      'proxied',
-    );
-  }
-
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const incomingId = req.headers['x-request-id'];
-    const id =
-      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    req.headers['x-request-id'] = id;
-    const override = prepareHeaders(req, settings.trustForwarded);
-    dropHopByHop(req);
-    // SECURITY: classify exactly what the upstream will receive (see request-target.ts).
-    const target = upstreamTarget(req.url ?? '/');
-    if (target !== undefined) req.url = target;
+  function contextFor(req: IncomingMessage, target: string | undefined): RequestContext {
+    const client = clientAddress(req, settings.trustForwarded);
     const route = classifyRoute(req.method ?? 'GET', target ?? '/');
-    const ctx: RequestContext = {
-      id,
+    return {
+      id: requestIdOf(req),
       startedAt: process.hrtime.bigint(),
       route,
       arm: route.kind === 'fu_auth' ? 'new' : 'legacy',
+      client,
+      guarded: false,
       originalUrl: target ?? '/',
       retried: false,
     };
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // SECURITY: classify exactly what the upstream will receive (see request-target.ts).
+    const target = upstreamTarget(req.url ?? '/');
+    const ctx = contextFor(req, target);
+    const override = prepareHeaders(req, settings.trustForwarded);
+    dropHopByHop(req);
+    if (target !== undefined) req.url = target;
     contexts.set(req, ctx);
     res.once('close', () => finish(req, res, ctx));
 
     if (target === undefined) return fail(req, res, ctx, 'BAD_REQUEST_TARGET');
-
+    const { route } = ctx;
     if (route.kind === 'passthrough') return forward(req, res, ctx, 'legacy');
     const policy = deps.policy();
     const gated = route.kind === 'fu_auth' && policy.gateFuAuth;
     if (route.kind === 'fu_auth' && !gated) return forward(req, res, ctx, 'new');
 
-    const facts = requestFacts(req, override);
-    const bodyField = route.identityField ?? route.credentialField;
-    if (bodyField) {
-      const read = await readLimitedBody(req, settings.bodyLimitBytes);
-      if (!read.ok)
-        return fail(
-          req,
-          res,
-          ctx,
-          read.reason === 'too_large' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST_BODY',
-        );
-      ctx.body = read.body;
-      const value = fieldFromBody(read.body, req.headers['content-type'], bodyField);
-      if (value !== undefined) {
-        if (route.identityField) facts.email = value;
-        // The token is this route's own credential: it names the engine over any cookie.
-        else facts.session = 'new';
-      }
-    }
-    const decision = decide(facts, policy);
+    const gathered = await gatherFacts(req, route, gated, override, {
+      secrets: settings.secrets,
+      overrideSecret: settings.overrideSecret,
+      now: deps.clock.now(),
+      onRejectedOverride: (why) => metrics.rejectedOverrides.inc({ why }),
+    });
+    if (!gathered.ok) return refuse(req, res, ctx, gathered.refusal);
+    if (gathered.body) ctx.body = gathered.body;
+    const decision = decide(gathered.facts, policy);
     record(ctx, decision);
     if (route.kind === 'fu_auth') {
       if (decision.arm === 'new') return forward(req, res, ctx, 'new');
@@ -194,7 +144,23 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   function record(ctx: RequestContext, decision: Decision): void {
     ctx.reason = decision.reason;
+    ctx.guarded = decision.identifiedBy !== undefined;
     recordDecision(decision.arm, decision.reason);
+  }
+
+  /** An identity body the proxy cannot read: the monolith's own answer, in the surface's format. */
+  function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    refusal: BodyRefusal,
+  ): void {
+    if (refusal.reason === 'aborted') return void res.destroy(); // nobody left to answer
+    ctx.arm = ctx.route.kind === 'fu_auth' ? 'new' : 'legacy';
+    metrics.bodyRefusals.inc({ route: ctx.route.label, why: refusal.reason });
+    identify(res, ctx, ctx.arm);
+    sendRefusal(res, ctx.route.surface, refusal);
+    if (!req.complete) req.resume();
   }
 
   /** fastapi-users' own 404 body: with the gate closed, /fu_auth looks like it does not exist. */
@@ -202,11 +168,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     ctx.arm = 'legacy';
     metrics.gateDenials.inc();
     identify(res, ctx, 'legacy');
-    res.writeHead(404, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(GATE_NOT_FOUND),
-    });
-    res.end(GATE_NOT_FOUND);
+    sendNotFound(res, 'fu');
     if (!req.complete) req.resume();
   }
 
@@ -224,21 +186,14 @@ export function createRequestHandler(deps: HandlerDeps) {
     metrics.upstreamErrors.inc({ arm: ctx.arm, kind });
     deps.logger.warn({ reqId: ctx.id, arm: ctx.arm, kind, code: error.code }, 'upstream error');
     if (canRetryOnLegacy(settings.retryOnLegacy, kind, req, res, ctx)) {
-      deps.guard.record('new', 502); // the new arm failed, even though this client will not see it
+      // The new arm failed, even though this client will not see it.
+      if (ctx.guarded) deps.guard.record({ arm: 'new', status: 502, client: ctx.client });
       metrics.retries.inc();
       ctx.retried = true;
       req.url = ctx.originalUrl;
       return forward(req, res, ctx, 'legacy');
     }
     fail(req, res, ctx, kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE');
-  }
-
-  function onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    prepareHeaders(req, settings.trustForwarded);
-    const target = upstreamTarget(req.url ?? '/');
-    if (target === undefined) return void socket.destroy();
-    req.url = target;
-    deps.proxies.legacy.upgrade(req, socket, head);
   }
 
   return {
@@ -252,7 +207,11 @@ export function createRequestHandler(deps: HandlerDeps) {
         } else res.destroy();
       });
     },
-    onUpgrade,
+    onUpgrade: createUpgradeHandler({
+      trustForwarded: settings.trustForwarded,
+      metrics,
+      proxies: deps.proxies,
+    }),
     onUpstreamResponse,
     onUpstreamError,
   };

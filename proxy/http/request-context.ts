@@ -10,6 +10,10 @@ export interface RequestContext {
   route: RouteInfo;
   arm: Arm;
   reason?: DecisionReason;
+  /** The client's address (client-address.ts): the guard counts distinct ones. */
+  client: string;
+  /** The policy routed this request for an identified user: the guard counts its answer. */
+  guarded: boolean;
   /** The client's URL before any rewrite (a retry on legacy goes back to it). */
   originalUrl: string;
   /** A buffered body, written to the upstream request instead of the consumed stream. */

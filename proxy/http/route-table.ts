@@ -1,41 +1,60 @@
 /**
  * Classifies a request: legacy auth paths (split by the policy), the native new engine
- * (`/fu_auth/*`, gated by `gate_fu_auth`), and everything else (passed through unchanged).
+ * (`/fu_auth/*`, gated by `gate_fu_auth`), and everything else (passed through unchanged). For the
+ * routes whose body names the user (or carries a new-engine token), it says how to read the body:
+ * the monolith's own body profile for that route (src/lib/contracts/body-profiles.ts) and field.
  * SECURITY: matching is case-insensitive and ignores one trailing slash, as Express routing
- * does; otherwise `/FU_AUTH/register` would reach the monolith around the gate.
+ * does; otherwise `/FU_AUTH/register` would reach the monolith around the gate. fastapi-users'
+ * routes are strict (a trailing slash is a 307 there, its body is never read), so a trailing
+ * slash names no body on them.
  */
-import type { CredentialField, IdentityField } from '../policy/body-field.js';
+import {
+  FU_FORM_BODY,
+  FU_JSON_BODY,
+  LEGACY_JSON_BODY,
+  LEGACY_LOGIN_BODY,
+  type BodyAccepts,
+} from '../../src/lib/contracts/body-profiles.js';
+import type { BodyField } from '../policy/identity.js';
 
 export type RouteKind = 'legacy_auth' | 'fu_auth' | 'passthrough';
+/** Whose error format the route answers in: the legacy contract or fastapi-users. */
+export type Surface = 'legacy' | 'fu';
+
+export interface BodyRule {
+  accepts: BodyAccepts;
+  field: BodyField;
+  /** What the field holds: an e-mail as typed, an `EmailStr`, or a reset/verification token. */
+  holds: 'email' | 'email_str' | 'reset_token' | 'verify_token';
+}
 
 export interface RouteInfo {
   kind: RouteKind;
   /** Low-cardinality label for metrics and logs. */
   label: string;
-  /** Set for the small bodies that are buffered to read the e-mail. */
-  identityField?: IdentityField;
-  /**
-   * Set for the native routes whose body carries a token the new engine issued (reset and
-   * verification): with the gate on, such a request has affinity to the new engine, like a bearer
-   * token, instead of being anonymous.
-   */
-  credentialField?: CredentialField;
+  surface: Surface;
+  /** Set for the small bodies the proxy reads to decide (POST only). */
+  body?: BodyRule;
 }
 
 const LEGACY_ROUTES = new Set(['login', 'logout', 'me', 'register', 'change-password']);
-const LEGACY_IDENTITY = new Set(['/auth/login', '/auth/register', '/auth/forgot-password']);
-const FU_IDENTITY: Record<string, IdentityField> = {
-  '/fu_auth/jwt/login': 'username',
-  '/fu_auth/cookie/login': 'username',
-  '/fu_auth/register': 'email',
-  '/fu_auth/forgot-password': 'email',
-  '/fu_auth/request-verify-token': 'email',
-  '/fu_auth/legacy/login': 'email',
-  '/fu_auth/legacy/register': 'email',
+const rule = (accepts: BodyAccepts, field: BodyField, holds: BodyRule['holds']): BodyRule => ({
+  accepts,
+  field,
+  holds,
+});
+const LEGACY_BODIES: Record<string, BodyRule> = {
+  login: rule(LEGACY_LOGIN_BODY, 'email', 'email'),
+  register: rule(LEGACY_JSON_BODY, 'email', 'email'),
 };
-const FU_CREDENTIAL: Record<string, CredentialField> = {
-  '/fu_auth/reset-password': 'token',
-  '/fu_auth/verify': 'token',
+const FU_BODIES: Record<string, BodyRule> = {
+  '/fu_auth/jwt/login': rule(FU_FORM_BODY, 'username', 'email'),
+  '/fu_auth/cookie/login': rule(FU_FORM_BODY, 'username', 'email'),
+  '/fu_auth/register': rule(FU_JSON_BODY, 'email', 'email_str'),
+  '/fu_auth/forgot-password': rule(FU_JSON_BODY, 'email', 'email_str'),
+  '/fu_auth/request-verify-token': rule(FU_JSON_BODY, 'email', 'email_str'),
+  '/fu_auth/reset-password': rule(FU_JSON_BODY, 'token', 'reset_token'),
+  '/fu_auth/verify': rule(FU_JSON_BODY, 'token', 'verify_token'),
 };
 
 export function pathOf(url: string): string {
@@ -49,29 +68,37 @@ function canonical(path: string): string {
 }
 
 export function classifyRoute(method: string, url: string): RouteInfo {
-  const path = canonical(pathOf(url));
+  const raw = pathOf(url).toLowerCase();
+  const path = canonical(raw);
   const post = method === 'POST';
-  if (path === '/auth' || path.startsWith('/auth/')) {
-    const name = path.slice('/auth/'.length);
+  const legacyName = path.startsWith('/auth/')
+    ? path.slice('/auth/'.length)
+    : path.startsWith('/fu_auth/legacy/')
+      ? path.slice('/fu_auth/legacy/'.length)
+      : undefined;
+  const legacyBody = post && legacyName !== undefined ? LEGACY_BODIES[legacyName] : undefined;
+  if (path === '/auth' || path.startsWith('/auth/'))
     return {
       kind: 'legacy_auth',
-      label: LEGACY_ROUTES.has(name) ? `/auth/${name}` : '/auth/*',
-      ...(post && LEGACY_IDENTITY.has(path) ? { identityField: 'email' as const } : {}),
+      label: legacyName && LEGACY_ROUTES.has(legacyName) ? `/auth/${legacyName}` : '/auth/*',
+      surface: 'legacy',
+      ...(legacyBody ? { body: legacyBody } : {}),
     };
-  }
   if (path === '/fu_auth' || path.startsWith('/fu_auth/')) {
-    const field = post ? FU_IDENTITY[path] : undefined;
-    const credential = post ? FU_CREDENTIAL[path] : undefined;
+    const facade = path === '/fu_auth/legacy' || path.startsWith('/fu_auth/legacy/');
+    const native = post && raw === path ? FU_BODIES[path] : undefined;
+    const body = facade ? legacyBody : native;
     return {
       kind: 'fu_auth',
       label: '/fu_auth/*',
-      ...(field ? { identityField: field } : {}),
-      ...(credential ? { credentialField: credential } : {}),
+      surface: facade ? 'legacy' : 'fu',
+      ...(body ? { body } : {}),
     };
   }
-  if (path.startsWith('/api/')) return { kind: 'passthrough', label: '/api/*' };
-  if (path === '/healthz' || path === '/readyz') return { kind: 'passthrough', label: path };
-  return { kind: 'passthrough', label: 'other' };
+  if (path.startsWith('/api/')) return { kind: 'passthrough', label: '/api/*', surface: 'legacy' };
+  if (path === '/healthz' || path === '/readyz')
+    return { kind: 'passthrough', label: path, surface: 'legacy' };
+  return { kind: 'passthrough', label: 'other', surface: 'legacy' };
 }
 
 /** `/auth/<rest>?q` → `/fu_auth/legacy/<rest>?q`, keeping the client's own spelling of <rest>. */

@@ -1,13 +1,8 @@
+import type { ValidationIssue } from '../lib/contracts/validation-issue.js';
 import { statusOf, type ErrorCode } from './codes.js';
 
 /** pydantic/FastAPI-shaped validation issue; the legacy surface maps it to `{fields}`. */
-export interface ValidationIssue {
-  type: string;
-  loc: (string | number)[];
-  msg: string;
-  input?: unknown;
-  ctx?: Record<string, unknown>;
-}
+export type { ValidationIssue } from '../lib/contracts/validation-issue.js';
 
 export interface AppErrorDetails {
   /** fastapi-users `{code, reason}` errors (password policy). */

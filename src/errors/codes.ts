@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, message: 'No such resource.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this route.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The request body is compressed or not in UTF-8.',
+  },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests; retry later.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable.' },

@@ -6,7 +6,9 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { readLegacyBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
+import { LEGACY_JSON_BODY, LEGACY_LOGIN_BODY } from '../lib/contracts/body-profiles.js';
 import type { LegacyUserRecord } from '../users/legacy-user.js';
 import { accountPublicUser } from '../sessions/account.js';
 import { addLegacySessionRoutes } from '../sessions/legacy-session-routes.js';
@@ -27,7 +29,7 @@ export function createLegacyAuthRouter({
   portable,
 }: LegacyAuthRouterDeps): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }), ...portable.legacySessionChain);
+  router.use(...portable.legacySessionChain);
 
   /** The answer to a login or registration: the user object, and a routing claim for them. */
   async function loggedIn(req: express.Request, res: express.Response, user: LegacyUserRecord) {
@@ -43,17 +45,13 @@ export function createLegacyAuthRouter({
     return publicUser;
   }
 
-  router.post(
-    '/login',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    async (req, res) => {
-      parseInput(loginBody, req.body ?? {});
-      const user = await authenticateLocal(passport, req, res);
-      res.status(200).json({ user: await loggedIn(req, res, user) });
-    },
-  );
+  router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
+    parseInput(loginBody, req.body ?? {});
+    const user = await authenticateLocal(passport, req, res);
+    res.status(200).json({ user: await loggedIn(req, res, user) });
+  });
 
-  router.post('/register', async (req, res) => {
+  router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
     const body = parseInput(registerBody, req.body ?? {});
     const user = await service.register(body);
     res.status(201).json({ user: await loggedIn(req, res, user) });

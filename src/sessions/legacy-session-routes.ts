@@ -1,5 +1,7 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { readLegacyBody } from '../http/read-body.js';
 import { parseInput } from '../http/validate.js';
+import { LEGACY_JSON_BODY } from '../lib/contracts/body-profiles.js';
 import { changePasswordBody, type ChangePasswordBody } from '../legacy-auth/schemas.js';
 import { accountPublicUser, type Account } from './account.js';
 import { keptSessions } from './carried-credentials.js';
@@ -28,10 +30,21 @@ export function addLegacySessionRoutes(router: Router, deps: LegacySessionRoutes
     res.status(200).json({ user: accountPublicUser(resolvedSessionOf(req).account) });
   });
 
-  router.post('/change-password', portable.requireSession, async (req, res) => {
-    const body = parseInput(changePasswordBody, req.body ?? {});
-    const keep = keptSessions(portable.readCredentials(req));
-    await deps.changePassword(resolvedSessionOf(req).account, body, keep);
-    res.status(204).end();
-  });
+  // The body is read first (never failing by itself) and refused only after authentication.
+  const [readBody, applyBody] = readLegacyBody(LEGACY_JSON_BODY) as [
+    RequestHandler,
+    RequestHandler,
+  ];
+  router.post(
+    '/change-password',
+    readBody,
+    portable.requireSession,
+    applyBody,
+    async (req, res) => {
+      const body = parseInput(changePasswordBody, req.body ?? {});
+      const keep = keptSessions(portable.readCredentials(req));
+      await deps.changePassword(resolvedSessionOf(req).account, body, keep);
+      res.status(204).end();
+    },
+  );
 }

@@ -3,6 +3,7 @@
  * assertions run against the legacy engine (`/auth`) and the new engine's facade
  * (`/fu_auth/legacy`). Only what a legacy client can observe is asserted here.
  */
+import { deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -407,6 +408,69 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
         expect(ok.body.users).to.have.length(2);
         expect(Object.keys(ok.body.users[0])).to.deep.equal(USER_KEYS);
         expect(ok.body.total).to.be.a('number').and.at.least(2);
+      });
+    });
+
+    describe('request bodies (DECISIONS.md "One body reader")', () => {
+      const send = (route: string, type: string, body: Buffer | string, encoding?: string) => {
+        const req = request(target.app()).post(path(route)).set('content-type', type);
+        return (encoding ? req.set('content-encoding', encoding) : req).send(body);
+      };
+
+      it('when a JSON login starts with a UTF-8 BOM, then it logs in', async () => {
+        const u = await user();
+        const body = `\ufeff${JSON.stringify({ email: u.email, password: u.password })}`;
+        const res = await send('/login', 'application/json', body);
+        expect(res.status).to.equal(200);
+        expect(res.body.user.id).to.equal(u.id);
+      });
+
+      it('when a body is compressed or not UTF-8, then 415 {"error":"unsupported_media_type"}', async () => {
+        const u = await user();
+        const login = JSON.stringify({ email: u.email, password: u.password });
+        for (const res of [
+          await send('/login', 'application/json', gzipSync(login), 'gzip'),
+          await send('/register', 'application/json', deflateSync(login), 'deflate'),
+          await send('/login', 'application/json; charset=utf-16le', Buffer.from(login, 'utf16le')),
+          await send('/login', 'application/x-www-form-urlencoded; charset=latin1', 'email=a'),
+        ]) {
+          expect(res.status).to.equal(415);
+          expect(res.body).to.deep.equal({ error: 'unsupported_media_type' });
+        }
+      });
+
+      it('when a form names a field twice, then 422 with that field (ambiguous, never guessed)', async () => {
+        const u = await user();
+        const res = await send(
+          '/login',
+          'application/x-www-form-urlencoded',
+          `email=${encodeURIComponent(u.email)}&email=other%40example.com&password=${encodeURIComponent(u.password)}`,
+        );
+        expect(res.status).to.equal(422);
+        expect(res.body).to.deep.equal({
+          error: 'validation_failed',
+          fields: { email: 'invalid' },
+        });
+      });
+
+      it('when JSON is nested too deep or the body is over 16 KiB, then 422 invalid_json or 413', async () => {
+        const deep = await send(
+          '/register',
+          'application/json',
+          `${'['.repeat(5000)}${']'.repeat(5000)}`,
+        );
+        expect(deep.status).to.equal(422);
+        expect(deep.body).to.deep.equal({
+          error: 'validation_failed',
+          fields: { body: 'invalid_json' },
+        });
+        const big = await send(
+          '/login',
+          'application/json',
+          JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(17_000) }),
+        );
+        expect(big.status).to.equal(413);
+        expect(big.body).to.deep.equal({ error: 'payload_too_large' });
       });
     });
 

@@ -9,11 +9,14 @@
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
 import { createSequelize } from '../../src/db/sequelize.js';
+import { signRouteClaim } from '../../src/lib/contracts/route-claim.js';
+import { canonicalEmail } from '../../src/lib/identity/canonical-email.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createLegacyUser } from '../helpers/factories.js';
 import {
   ADMIN_TOKEN,
   migratedScratchDatabase,
+  ROUTING_SECRET,
   startMonolith,
   startProxy,
   waitForPolicyVersion,
@@ -45,7 +48,18 @@ describe('two monoliths and two proxies on one database', function () {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const sessionCookie = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
+  /** The first cookie set, or the one named `name`. */
+  const sessionCookie = (res: Response, name?: string) =>
+    res.headers
+      .getSetCookie()
+      .find((c) => name === undefined || c.startsWith(`${name}=`))!
+      .split(';')[0]!;
+  /** The routing claim the engines set next to a session (signed here until the monolith does). */
+  const claimFor = (email: string) =>
+    `authshift_route=${signRouteClaim(ROUTING_SECRET, {
+      email: canonicalEmail(email),
+      expires: Math.floor(Date.now() / 1000) + 600,
+    })}`;
   const me = (proxy: ProxyProcess, cookie: string) =>
     fetch(`${proxy.url}/auth/me`, { headers: { cookie } });
 
@@ -101,9 +115,10 @@ describe('two monoliths and two proxies on one database', function () {
     const login = await post(a, '/auth/login', { email: user.email, password: user.password });
     expect(login.status).to.equal(200);
     expect(login.headers.get('x-authshift-arm')).to.equal('new');
-    const cookie = sessionCookie(login);
+    const cookie = sessionCookie(login, 'crm.sid');
     expect(cookie).to.match(/=fu\./);
-    const viaB = await me(b, cookie);
+    // B routes the session by the policy for the user its routing claim names.
+    const viaB = await me(b, `${cookie}; ${claimFor(user.email)}`);
     expect(viaB.status).to.equal(200);
     expect(viaB.headers.get('x-authshift-arm')).to.equal('new');
     expect(((await viaB.json()) as { user: { id: number } }).user.id).to.equal(user.id);

@@ -13,6 +13,10 @@ import { TEST_ENV } from './test-deps.js';
 
 export const ADMIN_TOKEN = 'proxy-test-admin-token-0123456789';
 export const OVERRIDE_SECRET = 'proxy-test-override-secret-0123456789';
+/** The routing-claim secrets both processes share (DECISIONS.md "Routing claim"). */
+export const ROUTING_SECRET = 'proxy-test-routing-secret-0123456789';
+export const ROUTING_SECRET_PREVIOUS = 'proxy-test-previous-routing-secret-0123';
+const ROUTING_ENV = { ROUTING_SECRET, ROUTING_SECRET_PREVIOUS };
 
 export async function migratedScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const scratch = await scratchDatabase();
@@ -43,6 +47,7 @@ export async function startMonolith(
     DATABASE_URL: databaseUrl,
     PORT: String(p),
     HOST: '127.0.0.1',
+    ...ROUTING_ENV,
     ...env,
   });
   const url = `http://127.0.0.1:${p}`;
@@ -72,6 +77,7 @@ export async function startProxy(
     PROXY_ADMIN_TOKEN: ADMIN_TOKEN,
     PROXY_OVERRIDE_SECRET: OVERRIDE_SECRET,
     PROXY_DRAIN_TIMEOUT_MS: '3000',
+    ...ROUTING_ENV,
     ...env,
   });
   const adminUrl = `http://127.0.0.1:${adminPort}`;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { expect } from 'chai';
 import { freePort } from '../helpers/processes.js';
+import { rawSend } from '../helpers/raw-http.js';
 import {
   migratedScratchDatabase,
   setPolicy,
@@ -124,7 +125,14 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
   });
 
   it("when the guard and the dashboard's series are asked, then they show every worker's requests", async () => {
-    await upstreamPorts(4);
+    // The guard counts only requests the policy decided for an identified user (a login names one).
+    for (let i = 0; i < 24; i++) {
+      const res = await rawSend(`${p.url}/auth/login`, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `cluster${i}@example.com`, password: 'x' }),
+      });
+      expect(res.status).to.equal(200);
+    }
     await waitUntil(async () => {
       const guard = (await (await p.admin('/api/guard')).json()) as {
         arms: { legacy: { requests: number } };

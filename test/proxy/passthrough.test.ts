@@ -7,8 +7,11 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { expect } from 'chai';
 import { freePort } from '../helpers/processes.js';
+import { rawSend } from '../helpers/raw-http.js';
+import { signOverride } from '../../proxy/policy/override.js';
 import {
   migratedScratchDatabase,
+  OVERRIDE_SECRET,
   setPolicy,
   startProxy,
   waitForPolicyVersion,
@@ -58,7 +61,7 @@ describe('proxy processes: pass-through', function () {
     tiny = await startTinyUpstream();
     const upstreams = { LEGACY_UPSTREAM_URL: tiny.url, NEW_UPSTREAM_URL: tiny.url };
     [p, quiet] = await Promise.all([
-      startProxy(db.url, { ...upstreams, PROXY_BODY_LIMIT_BYTES: '1024' }),
+      startProxy(db.url, upstreams),
       startProxy(db.url, { ...upstreams, PROXY_ARM_HEADER: 'off' }),
     ]);
   });
@@ -88,6 +91,31 @@ describe('proxy processes: pass-through', function () {
     expect(echo.headers['x-request-id']).to.equal('req-123');
     expect(res.headers.get('x-request-id')).to.equal('req-123');
     expect(res.headers.get('x-authshift-arm')).to.equal('legacy');
+  });
+
+  it('when a client sends internal headers on an auth route, then none reaches either arm, and a signed override is verified, used and stripped', async () => {
+    const expires = Math.floor(Date.now() / 1000) + 60;
+    for (const arm of ['legacy', 'new'] as const) {
+      const res = await fetch(`${p.url}/auth/login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-authshift-force-arm': arm,
+          'x-authshift-signature': signOverride(OVERRIDE_SECRET, arm, expires),
+          'x-authshift-arm': 'new',
+          'x-authshift-user': 'vip@x.test',
+          'X-AuthShift-Claim': 'spoof',
+        },
+        body: '{"email":"ann@x.test","password":"x"}',
+      });
+      const echo = (await res.json()) as Echo;
+      expect(echo.url, arm).to.equal(arm === 'new' ? '/fu_auth/legacy/login' : '/auth/login');
+      expect(
+        Object.keys(echo.headers).filter((h) => h.startsWith('x-authshift-')),
+        arm,
+      ).to.deep.equal([]);
+      expect(res.headers.get('x-authshift-arm')).to.equal(arm);
+    }
   });
 
   it("when the upstream announces its own keep-alive, then the client gets the proxy's, not the upstream's hop-by-hop headers", async () => {
@@ -204,14 +232,14 @@ describe('proxy processes: pass-through', function () {
     expect(echo.sha256).to.equal(createHash('sha256').update(body).digest('hex'));
   });
 
-  it('when a login body is over the cap, then 413 BODY_TOO_LARGE as JSON', async () => {
+  it('when a login body is over the 16 KiB limit, then 413 with the legacy body the monolith would give', async () => {
     const res = await fetch(`${p.url}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'a@x.test', password: 'x'.repeat(5000) }),
+      body: JSON.stringify({ email: 'a@x.test', password: 'x'.repeat(17_000) }),
     });
     expect(res.status).to.equal(413);
-    expect(await res.json()).to.deep.include({ error: 'body_too_large', code: 'BODY_TOO_LARGE' });
+    expect(await res.json()).to.deep.equal({ error: 'payload_too_large' });
   });
 
   it('when a client asks for a WebSocket upgrade, then the upgrade and its bytes pass through both ways', async () => {
@@ -234,6 +262,36 @@ describe('proxy processes: pass-through', function () {
     });
     socket.destroy();
     expect(echoed).to.equal('ping over the proxy');
+  });
+
+  it('when a Connection: Upgrade request targets an auth route, then it is not tunnelled past the classification and the gate', async () => {
+    const version = await setPolicy(db.url, 'gate_fu_auth = true, percent = 0');
+    await waitForPolicyVersion(p, version);
+    try {
+      for (const [path, body] of [
+        ['/fu_auth/register', '{"email":"outside@x.test","password":"long-enough-1"}'],
+        ['/FU_AUTH/users/me', ''],
+        ['/auth/login', '{"email":"outside@x.test","password":"x"}'],
+      ] as const) {
+        const res = await rawSend(`${p.url}${path}`, {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'content-type': 'application/json',
+          },
+          body,
+        });
+        expect(res.status, path).not.to.equal(101);
+        expect(res.headers['x-seen-url'], path).to.equal(undefined);
+        // No auth route takes an upgrade: "not found", in the surface's own format.
+        expect(res.status, path).to.equal(404);
+        expect(JSON.parse(res.text), path).to.deep.equal(
+          path.startsWith('/auth') ? { error: 'not_found' } : { detail: 'Not Found' },
+        );
+      }
+    } finally {
+      await waitForPolicyVersion(p, await setPolicy(db.url, 'gate_fu_auth = false'));
+    }
   });
 
   it('when the WebSocket upstream is down, then the client socket is closed, not left hanging', async () => {

@@ -18,6 +18,7 @@ import {
   type ProxyProcess,
 } from '../helpers/proxy-stack.js';
 import { readPolicy } from '../helpers/proxy-policy.js';
+import { rawSend } from '../helpers/raw-http.js';
 import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.js';
 import { startTinyUpstream, type TinyUpstream } from '../helpers/tiny-upstream.js';
 
@@ -156,16 +157,20 @@ describe('proxy processes: resilience', function () {
       PROXY_GUARD_WINDOW_SECONDS: '30',
     });
     await waitForPolicyVersion(p, await setPolicy(db.url, 'percent = 100'));
+    // Identified users from two client addresses: the guard acts only on errors from more than one.
     const loginAs = (i: number) =>
-      fetch(`${p.url}/auth/login`, {
-        method: 'POST',
+      rawSend(`${p.url}/auth/login`, {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: `burst${i}@x.test`, password: 'whatever' }),
+        localAddress: i % 2 ? '127.0.0.2' : '127.0.0.3',
       });
-    for (let i = 0; i < 5; i++)
-      await expectJsonError(await loginAs(i), 502, 'UPSTREAM_UNAVAILABLE');
+    for (let i = 0; i < 5; i++) {
+      const res = await loginAs(i);
+      expect(res.status).to.equal(502);
+      expect(JSON.parse(res.text)).to.deep.include({ code: 'UPSTREAM_UNAVAILABLE' });
+    }
     expect((await readPolicy(db.url)).percent).to.equal(100);
-    for (let i = 5; i < 25; i++) await (await loginAs(i)).arrayBuffer();
+    for (let i = 5; i < 25; i++) await loginAs(i);
     const deadline = Date.now() + 3000;
     while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
@@ -174,7 +179,7 @@ describe('proxy processes: resilience', function () {
     expect(policy.updatedBy).to.equal('guard');
     expect(policy.reason).to.match(/^guard: new arm 5xx rate 100% \(20\/20\) over 30s/);
     const after = await loginAs(99);
-    expect(after.headers.get('x-authshift-arm')).to.equal('legacy');
+    expect(after.headers['x-authshift-arm']).to.equal('legacy');
     const metrics = await (await p.admin('/metrics')).text();
     expect(metrics).to.match(/^authshift_proxy_guard_trips_total 1$/m);
     const guard = (await (await p.admin('/api/guard')).json()) as { last_trip: { reason: string } };
@@ -196,20 +201,20 @@ describe('proxy processes: resilience', function () {
       });
       await waitForPolicyVersion(p, await setPolicy(db.url, 'percent = 100'));
       const u = await createLegacyUser(sequelize);
+      let calls = 0;
       const loginAs = () =>
-        fetch(`${p.url}/auth/login`, {
-          method: 'POST',
+        rawSend(`${p.url}/auth/login`, {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ email: u.email, password: u.password }),
+          localAddress: (calls += 1) % 2 ? '127.0.0.2' : '127.0.0.3',
         });
       const healthy = await loginAs();
       expect(healthy.status).to.equal(200);
-      expect(healthy.headers.get('x-authshift-arm')).to.equal('new');
+      expect(healthy.headers['x-authshift-arm']).to.equal('new');
       await relay.cut();
       const statuses: number[] = [];
       for (let i = 0; i < 25; i++) {
         const res = await loginAs();
-        await res.arrayBuffer();
         statuses.push(res.status);
         if (i === 4) expect((await readPolicy(db.url)).percent, 'a handful of 5xx').to.equal(100);
       }
@@ -221,7 +226,7 @@ describe('proxy processes: resilience', function () {
       expect(policy).to.deep.include({ percent: 0, updatedBy: 'guard' });
       const after = await loginAs();
       expect(after.status).to.equal(200);
-      expect(after.headers.get('x-authshift-arm')).to.equal('legacy');
+      expect(after.headers['x-authshift-arm']).to.equal('legacy');
     } finally {
       await broken.proc.stop();
     }

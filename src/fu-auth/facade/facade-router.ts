@@ -11,6 +11,8 @@ import { renderLegacyError } from '../../legacy-auth/render-error.js';
 import { loginBody, registerBody } from '../../legacy-auth/schemas.js';
 import type { Clock } from '../../lib/clock.js';
 import { createErrorHandler } from '../../http/error-handler.js';
+import { readLegacyBody } from '../../http/read-body.js';
+import { LEGACY_JSON_BODY, LEGACY_LOGIN_BODY } from '../../lib/contracts/body-profiles.js';
 import { parseInput } from '../../http/validate.js';
 import type { Logger } from '../../lib/logger.js';
 import { accountPublicUser } from '../../sessions/account.js';
@@ -34,7 +36,7 @@ export interface FacadeRouterDeps {
 export function createFacadeRouter(deps: FacadeRouterDeps): Router {
   const { portable } = deps;
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }), ...portable.legacySessionChain);
+  router.use(...portable.legacySessionChain);
 
   /**
    * Like passport's login, a new session replaces the one the request came with, whichever
@@ -57,19 +59,15 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
     return user;
   }
 
-  router.post(
-    '/login',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    async (req, res) => {
-      const body = parseInput(loginBody, req.body ?? {});
-      const account = await deps.throttles.login(req.ip, body.email, () =>
-        deps.service.login(body.email, body.password),
-      );
-      res.status(200).json({ user: await startSession(req, res, account) });
-    },
-  );
+  router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
+    const body = parseInput(loginBody, req.body ?? {});
+    const account = await deps.throttles.login(req.ip, body.email, () =>
+      deps.service.login(body.email, body.password),
+    );
+    res.status(200).json({ user: await startSession(req, res, account) });
+  });
 
-  router.post('/register', async (req, res) => {
+  router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
     const account = await deps.service.register(parseInput(registerBody, req.body ?? {}));
     res.status(201).json({ user: await startSession(req, res, account) });
   });

@@ -1,50 +1,22 @@
-import express, { type Request, type RequestHandler } from 'express';
-import { AppError } from '../../errors/app-error.js';
+import type { Request, RequestHandler } from 'express';
+import { readableBody, readBody } from '../../http/read-body.js';
+import { FU_FORM_BODY } from '../../lib/contracts/body-profiles.js';
 
 /**
- * Form bodies for the login routes: `application/x-www-form-urlencoded`, and `multipart/form-data`
- * parsed by the platform's own FormData (undici), so no extra dependency. Like Starlette, a
- * repeated key keeps its last value; like FastAPI's Form(), an empty string counts as missing.
- * Any other content type yields no fields (FastAPI reads an empty form).
+ * Form bodies for the login routes: `application/x-www-form-urlencoded` and `multipart/form-data`,
+ * read by the one body reader the proxy uses too (src/lib/http/body-reader.ts; multipart through
+ * busboy). A field given twice is refused (422) there: it is ambiguous. Like FastAPI's Form(), an
+ * empty string counts as missing. Any other content type yields no fields (FastAPI reads an empty
+ * form).
  */
-const LIMIT = '16kb';
-
 export function formBody(): RequestHandler[] {
-  return [
-    express.urlencoded({ extended: false, limit: LIMIT }),
-    express.raw({ type: 'multipart/form-data', limit: LIMIT }),
-  ];
+  return [readBody(FU_FORM_BODY)];
 }
 
-export async function formFields(req: Request): Promise<Record<string, string>> {
+export function formFields(req: Request): Record<string, string> {
+  const body = readableBody(req);
   const fields: Record<string, string> = {};
-  if (Buffer.isBuffer(req.body) && req.is('multipart/form-data')) {
-    const response = new Response(req.body, {
-      headers: { 'content-type': req.headers['content-type'] ?? '' },
-    });
-    const form = await response.formData().catch((error: unknown) => {
-      throw new AppError('VALIDATION_FAILED', {
-        issues: [
-          {
-            type: 'value_error',
-            loc: ['body'],
-            msg: 'There was an error parsing the body',
-            input: {},
-          },
-        ],
-        cause: error,
-      });
-    });
-    for (const [key, value] of form) {
-      if (typeof value === 'string' && value !== '') fields[key] = value;
-    }
-    return fields;
-  }
-  if (req.is('application/x-www-form-urlencoded') && typeof req.body === 'object' && req.body) {
-    for (const [key, raw] of Object.entries(req.body as Record<string, unknown>)) {
-      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-      if (typeof value === 'string' && value !== '') fields[key] = value;
-    }
-  }
+  if (body.kind !== 'form') return fields;
+  for (const [key, value] of Object.entries(body.fields)) if (value !== '') fields[key] = value;
   return fields;
 }

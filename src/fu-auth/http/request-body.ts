@@ -1,35 +1,30 @@
-import express, { type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
+import { readableBody, readBody } from '../../http/read-body.js';
 import { parseInput } from '../../http/validate.js';
+import { FU_JSON_BODY } from '../../lib/contracts/body-profiles.js';
 
 /**
  * FastAPI's body handling, which clients can observe through 422s: JSON is parsed only for
  * `application/json` and `*+json`; any other body arrives as bytes; an absent body is "missing".
+ * Bodies are read by the one body reader the proxy uses too (src/lib/http/body-reader.ts); an
+ * unreadable body is refused when the route asks for it, after authentication, as upstream does.
  * @see https://github.com/fastapi/fastapi/blob/master/fastapi/routing.py (get_request_handler)
  */
-const JSON_TYPES = ['application/json', 'application/*+json'];
-const LIMIT = '64kb';
-
 export type BodyInput =
   { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'bytes'; text: string };
 
 /** JSON of any kind (pydantic decides what is acceptable), and other bodies as text. */
 export function jsonBody(): RequestHandler[] {
-  return [
-    express.json({ type: JSON_TYPES, strict: false, limit: LIMIT }),
-    express.text({ type: (req) => !isJson(req as Request), limit: LIMIT }),
-  ];
-}
-
-function isJson(req: Request): boolean {
-  return Boolean(req.is(JSON_TYPES));
+  return [readBody(FU_JSON_BODY)];
 }
 
 export function bodyInput(req: Request): BodyInput {
-  if (req.body === undefined) return { kind: 'none' };
-  if (isJson(req)) return { kind: 'json', value: req.body };
-  return typeof req.body === 'string' ? { kind: 'bytes', text: req.body } : { kind: 'none' };
+  const body = readableBody(req);
+  if (body.kind === 'json') return { kind: 'json', value: body.value };
+  if (body.kind === 'other') return { kind: 'bytes', text: body.text };
+  return { kind: 'none' };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -42,7 +42,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
 
   for (const backend of ['jwt', 'cookie'] as const) {
     router.post(`/${backend}/login`, ...formBody(), async (req, res) => {
-      const form = parseInput(loginForm, await formFields(req));
+      const form = parseInput(loginForm, formFields(req));
       const user = await deps.throttles.login(req.ip, form.username, () =>
         authenticate(form.username, form.password),
       );

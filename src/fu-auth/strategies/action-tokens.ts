@@ -1,3 +1,4 @@
+import { RESET_AUDIENCE, VERIFY_AUDIENCE } from '../../lib/contracts/fu-jwt.js';
 import type { Clock } from '../../lib/clock.js';
 import type { PasswordHasher } from '../../passwords/password-hasher.js';
 import type { FuUser } from '../store/user-store.js';
@@ -11,8 +12,7 @@ import { decodeJwt, generateJwt } from './jwt.js';
  * tokens minted by the Python service.
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/manager.py
  */
-export const RESET_AUDIENCE = 'fastapi-users:reset';
-export const VERIFY_AUDIENCE = 'fastapi-users:verify';
+export { RESET_AUDIENCE, VERIFY_AUDIENCE };
 
 export interface ActionTokenSettings {
   resetSecret: string;

@@ -1,3 +1,4 @@
+import { ACCESS_AUDIENCE } from '../../lib/contracts/fu-jwt.js';
 import type { Clock } from '../../lib/clock.js';
 import type { FuUser, UserStore } from '../store/user-store.js';
 import { parseId } from '../validation/parse-id.js';
@@ -8,7 +9,7 @@ import { decodeJwt, generateJwt } from './jwt.js';
  * audience is written as an array. Logout cannot revoke them (upstream: "a JWT can't be invalidated").
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/authentication/strategy/jwt.py
  */
-export const ACCESS_AUDIENCE = 'fastapi-users:auth';
+export { ACCESS_AUDIENCE };
 
 export interface TokenStrategy {
   read(token: string): Promise<FuUser | null>;

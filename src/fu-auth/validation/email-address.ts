@@ -1,6 +1,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import validator from 'validator';
 import { foldingProblem } from '../../lib/identity/canonical-email.js';
+import { addressInInput } from '../../lib/identity/address-in-input.js';
 
 /**
  * pydantic `EmailStr`, which is python-email-validator with `check_deliverability=False`:
@@ -21,11 +22,6 @@ const DOT_ATOM_INTL = new RegExp(
   `^[${ATEXT}\\u0080-\\u{10FFFF}]+(?:\\.[${ATEXT}\\u0080-\\u{10FFFF}]+)*$`,
   'u',
 );
-const NAME_CHARS = "[\\w!#$%&'*+\\-/=?^_`{|}~]";
-const PRETTY = new RegExp(
-  `^\\s*(?:((?:${NAME_CHARS}+\\s+)*${NAME_CHARS}+)|"((?:[^"]|\\\\")+)")?\\s*<(.+)>\\s*$`,
-  'u',
-);
 const SPECIAL_USE = ['arpa', 'invalid', 'local', 'localhost', 'onion', 'test'];
 
 const fail = (reason: string): EmailResult => ({ ok: false, reason });
@@ -34,7 +30,7 @@ const tooMany = (n: number) => `(${n} character${n === 1 ? '' : 's'} too many)`;
 export function normalizeEmail(input: string): EmailResult {
   if (input.length > MAX_INPUT_LENGTH)
     return fail(`Length must not exceed ${MAX_INPUT_LENGTH} characters`);
-  const email = (PRETTY.exec(input)?.[3] ?? input).trim();
+  const email = addressInInput(input);
   const at = email.lastIndexOf('@');
   if (at < 0) return fail('An email address must have an @-sign.');
   const local = localPart(email.slice(0, at));

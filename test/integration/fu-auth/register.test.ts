@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -170,6 +171,35 @@ describe('/fu_auth POST /register (contract row R1)', () => {
       type: 'value_error',
       msg: 'value is not a valid email address: The part after the @-sign is not valid. It should have a period.',
     });
+  });
+
+  it('when the body is a 5000-deep JSON array, then 422 json_invalid, refused before parsing (was a 500)', async () => {
+    const res = await request(t.app)
+      .post('/fu_auth/register')
+      .set('content-type', 'application/json')
+      .send(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+    expect(res.status).to.equal(422);
+    expect(res.headers['content-type']).to.equal('application/json');
+    expect(res.body.detail).to.deep.equal([
+      {
+        type: 'json_invalid',
+        loc: ['body'],
+        msg: 'JSON decode error',
+        input: {},
+        ctx: { error: 'nested deeper than 32 levels' },
+      },
+    ]);
+  });
+
+  it('when the body is gzip-compressed or over 16 KiB, then 415 or 413 in the fastapi-users format', async () => {
+    const gz = await request(t.app)
+      .post('/fu_auth/register')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'gzip')
+      .send(gzipSync(JSON.stringify({ email: uniqueEmail(), password: 'long-enough-1' })));
+    expect([gz.status, gz.text]).to.deep.equal([415, '{"detail":"Unsupported Media Type"}']);
+    const big = await register({ email: uniqueEmail(), password: 'x'.repeat(17_000) });
+    expect([big.status, big.text]).to.deep.equal([413, '{"detail":"Payload Too Large"}']);
   });
 
   it('when the body is a JSON array, then the issue is model_attributes_type', async () => {

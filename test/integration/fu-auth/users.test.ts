@@ -159,6 +159,26 @@ describe('/fu_auth users routes (contract rows U1-U5; §5.5, §5.6)', () => {
       const anonymous = await request(app).patch('/fu_auth/users/me').send([1]);
       expect(anonymous.status).to.equal(401);
     });
+
+    it('when the body is unreadable (malformed, gzip) and there is no token, then 401 first, as the contract says', async () => {
+      for (const [type, encoding] of [
+        ['application/json', undefined],
+        ['application/json', 'gzip'],
+      ] as const) {
+        const req = request(app).patch('/fu_auth/users/me').set('content-type', type);
+        const res = await (encoding ? req.set('content-encoding', encoding) : req).send(
+          '{"email":',
+        );
+        expect(res.status, encoding ?? 'malformed').to.equal(401);
+      }
+      const { token } = await login();
+      const malformed = await request(app)
+        .patch('/fu_auth/users/me')
+        .set(bearer(token))
+        .set('content-type', 'application/json')
+        .send('{"email":');
+      expect(malformed.status).to.equal(422);
+    });
   });
 
   describe('GET/PATCH/DELETE /users/{id} (superuser)', () => {

@@ -1,6 +1,18 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../src/lib/config/env-config.js';
+import { DEV_SECRETS } from '../../../src/lib/contracts/dev-secrets.js';
 import { DEFAULT_PROXY_SECRETS, loadProxyConfig } from '../../../proxy/config.js';
+
+const REAL = {
+  NODE_ENV: 'production',
+  PROXY_ADMIN_TOKEN: 'a-real-admin-token-0123456789',
+  PROXY_OVERRIDE_SECRET: 'a-real-override-secret-0123456789',
+  ROUTING_SECRET: 'a-real-routing-secret-0123456789',
+  JWT_SECRET: 'a-real-jwt-secret-0123456789',
+  RESET_PASSWORD_TOKEN_SECRET: 'a-real-reset-secret-0123456789',
+  VERIFICATION_TOKEN_SECRET: 'a-real-verification-secret-0123456789',
+  DATABASE_URL: 'postgres://db/authshift',
+};
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -23,7 +35,8 @@ describe('proxy config', () => {
     });
     expect(config.databaseUrl).to.equal('postgres://postgres:authshift@127.0.0.1:5433/authshift');
     expect(config.armHeader).to.equal(true);
-    expect(config.bodyLimitBytes).to.equal(16384);
+    expect(config.secrets.routing).to.deep.equal([DEV_SECRETS.ROUTING_SECRET]);
+    expect(config.secrets.jwt).to.equal(DEV_SECRETS.JWT_SECRET);
     expect(Object.isFrozen(config.guard)).to.equal(true);
   });
 
@@ -46,14 +59,14 @@ describe('proxy config', () => {
       LEGACY_UPSTREAM_URL: 'ftp://x',
       PROXY_GUARD_ERROR_RATE: '1.5',
       PROXY_ADMIN_TOKEN: 'short',
-      PROXY_BODY_LIMIT_BYTES: '-1',
+      ROUTING_SECRET_PREVIOUS: 'short',
     });
     for (const name of [
       'PROXY_PORT',
       'LEGACY_UPSTREAM_URL',
       'PROXY_GUARD_ERROR_RATE',
       'PROXY_ADMIN_TOKEN',
-      'PROXY_BODY_LIMIT_BYTES',
+      'ROUTING_SECRET_PREVIOUS',
     ])
       expect(
         problems.some((p) => p.startsWith(`${name}:`)),
@@ -69,17 +82,39 @@ describe('proxy config', () => {
     expect(problems.map((p) => p.split(':')[0])).to.have.members([
       'PROXY_ADMIN_TOKEN',
       'PROXY_OVERRIDE_SECRET',
+      'ROUTING_SECRET',
+      'JWT_SECRET',
+      'RESET_PASSWORD_TOKEN_SECRET',
+      'VERIFICATION_TOKEN_SECRET',
       'DATABASE_URL',
     ]);
   });
 
-  it('when production has real secrets and a database, then it starts', () => {
-    const config = loadProxyConfig({
-      NODE_ENV: 'production',
-      PROXY_ADMIN_TOKEN: 'a-real-admin-token-0123456789',
-      PROXY_OVERRIDE_SECRET: 'a-real-override-secret-0123456789',
-      DATABASE_URL: 'postgres://db/authshift',
+  it("when production sets a secret to another variable's development default, then it refuses that too", () => {
+    const problems = problemsOf({
+      ...REAL,
+      JWT_SECRET: DEV_SECRETS.SESSION_SECRET,
+      ROUTING_SECRET_PREVIOUS: DEV_SECRETS.ROUTING_SECRET,
     });
+    expect(problems.map((p) => p.split(':')[0])).to.have.members([
+      'JWT_SECRET',
+      'ROUTING_SECRET_PREVIOUS',
+    ]);
+  });
+
+  it('when a previous routing secret is set, then claims signed with it are accepted after the current one', () => {
+    const config = loadProxyConfig({
+      ROUTING_SECRET: 'current-routing-secret-0123',
+      ROUTING_SECRET_PREVIOUS: 'previous-routing-secret-0123',
+    });
+    expect(config.secrets.routing).to.deep.equal([
+      'current-routing-secret-0123',
+      'previous-routing-secret-0123',
+    ]);
+  });
+
+  it('when production has real secrets and a database, then it starts', () => {
+    const config = loadProxyConfig(REAL);
     expect(config.databaseUrl).to.equal('postgres://db/authshift');
   });
 });

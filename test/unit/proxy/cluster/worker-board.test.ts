@@ -24,6 +24,7 @@ function state(
       min_requests: 50,
       error_rate_limit: 0.2,
       arms,
+      error_clients: 0,
       last_trip: lastTrip,
     },
     series: [],

@@ -58,7 +58,7 @@ describe('cluster worker reporter', () => {
   it('when the primary asks for a refresh, then the worker re-reads and answers with that id', async () => {
     const { store, guard, sent, channel, stop, bump } = harness();
     await store.refresh();
-    guard.record('legacy', 200);
+    guard.record({ arm: 'legacy', status: 200, client: '127.0.0.1' });
     bump();
     channel.emit('message', { type: REFRESH_REQUEST, id: 42 });
     await new Promise((r) => setTimeout(r, 10));

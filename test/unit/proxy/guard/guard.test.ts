@@ -22,27 +22,32 @@ function harness(overrides: Partial<typeof settings> = {}, fail = false) {
     },
     onTrip: (trip) => trips.push(trip),
   });
-  return { guard, clock, writes, trips };
+  /** An answer to an identified user's request, from one of two client addresses by turns. */
+  let n = 0;
+  const answer = (arm: 'legacy' | 'new', status: number, client?: string) =>
+    guard.record({ arm, status, client: client ?? `10.0.0.${(n += 1) % 2}` });
+  return { guard, clock, writes, trips, answer };
 }
 
 describe('guard', () => {
-  it('when below the minimum sample, then even 100% errors do not trip', () => {
-    expect(shouldTrip({ requests: 19, errors: 19 }, settings)).to.equal(false);
-    expect(shouldTrip({ requests: 20, errors: 10 }, settings)).to.equal(true);
-    expect(shouldTrip({ requests: 20, errors: 9 }, settings)).to.equal(false);
+  it('when below the minimum sample, or the errors come from one client address, then it does not trip', () => {
+    expect(shouldTrip({ requests: 19, errors: 19 }, 2, settings)).to.equal(false);
+    expect(shouldTrip({ requests: 20, errors: 10 }, 2, settings)).to.equal(true);
+    expect(shouldTrip({ requests: 20, errors: 9 }, 2, settings)).to.equal(false);
+    expect(shouldTrip({ requests: 50, errors: 50 }, 1, settings)).to.equal(false);
   });
 
   it('when the new arm fails a handful of times among many successes, then nothing happens', async () => {
-    const { guard, writes } = harness();
-    for (let i = 0; i < 100; i++) guard.record('new', i % 20 === 0 ? 500 : 200);
+    const { guard, writes, answer } = harness();
+    for (let i = 0; i < 100; i++) answer('new', i % 20 === 0 ? 500 : 200);
     await guard.settled();
     expect(writes).to.deep.equal([]);
   });
 
-  it('when the new arm 5xx rate crosses the limit, then percent goes to 0 once, with the reason', async () => {
-    const { guard, writes, trips } = harness();
-    for (let i = 0; i < 10; i++) guard.record('new', 200);
-    for (let i = 0; i < 30; i++) guard.record('new', 503);
+  it('when the new arm 5xx rate crosses the limit from two addresses, then percent goes to 0 once, with the reason', async () => {
+    const { guard, writes, trips, answer } = harness();
+    for (let i = 0; i < 10; i++) answer('new', 200);
+    for (let i = 0; i < 30; i++) answer('new', 503);
     await guard.settled();
     expect(writes).to.have.length(1);
     expect(writes[0]).to.match(
@@ -52,27 +57,56 @@ describe('guard', () => {
     expect(guard.status().last_trip?.reason).to.equal(writes[0]);
   });
 
+  it('when every error comes from one client address, then it holds however many there are; a second address trips it', async () => {
+    const { guard, writes, answer } = harness();
+    for (let i = 0; i < 200; i++) answer('new', 500, '203.0.113.7');
+    await guard.settled();
+    expect(writes).to.deep.equal([]);
+    expect(guard.status().error_clients).to.equal(1);
+    answer('new', 500, '198.51.100.1');
+    await guard.settled();
+    expect(writes).to.have.length(1);
+  });
+
+  it('when a 4xx or a success comes from another address, then it is no second error client', async () => {
+    const { guard, writes, answer } = harness();
+    for (let i = 0; i < 30; i++) answer('new', 500, '203.0.113.7');
+    answer('new', 404, '198.51.100.1');
+    answer('new', 200, '198.51.100.2');
+    await guard.settled();
+    expect(writes).to.deep.equal([]);
+  });
+
+  it('when the second address erred before the window, then it no longer counts', async () => {
+    const { guard, clock, writes, answer } = harness();
+    answer('new', 500, '198.51.100.1');
+    clock.advance(11_000);
+    for (let i = 0; i < 30; i++) answer('new', 500, '203.0.113.7');
+    await guard.settled();
+    expect(writes).to.deep.equal([]);
+  });
+
   it('when only the legacy arm fails, then the guard does not trip', async () => {
-    const { guard, writes } = harness();
-    for (let i = 0; i < 50; i++) guard.record('legacy', 500);
+    const { guard, writes, answer } = harness();
+    for (let i = 0; i < 50; i++) answer('legacy', 500);
     await guard.settled();
     expect(writes).to.deep.equal([]);
     expect(guard.status().arms.legacy).to.deep.equal({ requests: 50, errors: 50 });
   });
 
   it('when the errors are older than the window, then they no longer count', async () => {
-    const { guard, clock, writes } = harness();
-    for (let i = 0; i < 15; i++) guard.record('new', 500);
+    const { guard, clock, writes, answer } = harness();
+    for (let i = 0; i < 15; i++) answer('new', 500);
     clock.advance(11_000);
-    for (let i = 0; i < 10; i++) guard.record('new', 500);
+    for (let i = 0; i < 10; i++) answer('new', 500);
     await guard.settled();
     expect(writes).to.deep.equal([]);
     expect(guard.status().arms.new).to.deep.equal({ requests: 10, errors: 10 });
   });
 
   it('when the rollback cannot be written, then it is retried on the next failure', async () => {
-    const { guard, writes } = harness({}, true);
-    for (let i = 0; i < 25; i++) guard.record('new', 500);
+    const { guard, writes, answer } = harness({}, true);
+    for (let i = 0; i < 25; i++) answer('new', 500);
     await guard.settled();
     expect(writes).to.deep.equal([]);
     expect(guard.status().last_trip).to.equal(null);
@@ -80,8 +114,8 @@ describe('guard', () => {
   });
 
   it('when disabled, then it only counts', async () => {
-    const { guard, writes } = harness({ enabled: false });
-    for (let i = 0; i < 40; i++) guard.record('new', 500);
+    const { guard, writes, answer } = harness({ enabled: false });
+    for (let i = 0; i < 40; i++) answer('new', 500);
     await guard.settled();
     expect(writes).to.deep.equal([]);
   });

@@ -1,45 +1,61 @@
 import { expect } from 'chai';
-import { classifyRoute, newArmUrl } from '../../../../proxy/http/route-table.js';
+import {
+  FU_FORM_BODY,
+  FU_JSON_BODY,
+  LEGACY_JSON_BODY,
+  LEGACY_LOGIN_BODY,
+} from '../../../../src/lib/contracts/body-profiles.js';
+import { classifyRoute, newArmUrl, type BodyRule } from '../../../../proxy/http/route-table.js';
+
+const legacyLogin: BodyRule = { accepts: LEGACY_LOGIN_BODY, field: 'email', holds: 'email' };
+const legacyRegister: BodyRule = { accepts: LEGACY_JSON_BODY, field: 'email', holds: 'email' };
+const fuLogin: BodyRule = { accepts: FU_FORM_BODY, field: 'username', holds: 'email' };
+const emailStr: BodyRule = { accepts: FU_JSON_BODY, field: 'email', holds: 'email_str' };
 
 describe('route table', () => {
-  const cases: [string, string, string, string, string | undefined][] = [
-    ['POST', '/auth/login', 'legacy_auth', '/auth/login', 'email'],
-    ['POST', '/auth/login/', 'legacy_auth', '/auth/login', 'email'],
-    ['POST', '/AUTH/Login?x=1', 'legacy_auth', '/auth/login', 'email'],
-    ['POST', '/auth/register', 'legacy_auth', '/auth/register', 'email'],
-    ['POST', '/auth/forgot-password', 'legacy_auth', '/auth/*', 'email'],
-    ['GET', '/auth/login', 'legacy_auth', '/auth/login', undefined],
-    ['GET', '/auth/me', 'legacy_auth', '/auth/me', undefined],
-    ['POST', '/auth/change-password', 'legacy_auth', '/auth/change-password', undefined],
-    ['GET', '/authority', 'passthrough', 'other', undefined],
-    ['POST', '/fu_auth/jwt/login', 'fu_auth', '/fu_auth/*', 'username'],
-    ['POST', '/FU_AUTH/cookie/login', 'fu_auth', '/fu_auth/*', 'username'],
-    ['POST', '/fu_auth/register', 'fu_auth', '/fu_auth/*', 'email'],
-    ['POST', '/fu_auth/forgot-password', 'fu_auth', '/fu_auth/*', 'email'],
-    ['POST', '/fu_auth/request-verify-token', 'fu_auth', '/fu_auth/*', 'email'],
-    ['GET', '/fu_auth/users/me', 'fu_auth', '/fu_auth/*', undefined],
-    ['GET', '/fu_authx', 'passthrough', 'other', undefined],
-    ['GET', '/api/contacts', 'passthrough', '/api/*', undefined],
-    ['GET', '/healthz', 'passthrough', '/healthz', undefined],
+  const cases: [string, string, string, string, string, BodyRule | undefined][] = [
+    ['POST', '/auth/login', 'legacy_auth', '/auth/login', 'legacy', legacyLogin],
+    ['POST', '/auth/login/', 'legacy_auth', '/auth/login', 'legacy', legacyLogin],
+    ['POST', '/AUTH/Login?x=1', 'legacy_auth', '/auth/login', 'legacy', legacyLogin],
+    ['POST', '/auth/register', 'legacy_auth', '/auth/register', 'legacy', legacyRegister],
+    // No engine serves it: its body is never read, by the monolith or the proxy.
+    ['POST', '/auth/forgot-password', 'legacy_auth', '/auth/*', 'legacy', undefined],
+    ['GET', '/auth/login', 'legacy_auth', '/auth/login', 'legacy', undefined],
+    ['GET', '/auth/me', 'legacy_auth', '/auth/me', 'legacy', undefined],
+    ['POST', '/auth/change-password', 'legacy_auth', '/auth/change-password', 'legacy', undefined],
+    ['GET', '/authority', 'passthrough', 'other', 'legacy', undefined],
+    ['POST', '/fu_auth/jwt/login', 'fu_auth', '/fu_auth/*', 'fu', fuLogin],
+    ['POST', '/FU_AUTH/cookie/login', 'fu_auth', '/fu_auth/*', 'fu', fuLogin],
+    ['POST', '/fu_auth/cookie/login/', 'fu_auth', '/fu_auth/*', 'fu', undefined],
+    ['POST', '/fu_auth/register', 'fu_auth', '/fu_auth/*', 'fu', emailStr],
+    ['POST', '/fu_auth/forgot-password', 'fu_auth', '/fu_auth/*', 'fu', emailStr],
+    ['POST', '/fu_auth/request-verify-token', 'fu_auth', '/fu_auth/*', 'fu', emailStr],
+    ['POST', '/fu_auth/legacy/login', 'fu_auth', '/fu_auth/*', 'legacy', legacyLogin],
+    ['POST', '/fu_auth/Legacy/register/', 'fu_auth', '/fu_auth/*', 'legacy', legacyRegister],
+    ['GET', '/fu_auth/legacy/me', 'fu_auth', '/fu_auth/*', 'legacy', undefined],
+    ['GET', '/fu_auth/users/me', 'fu_auth', '/fu_auth/*', 'fu', undefined],
+    ['GET', '/fu_authx', 'passthrough', 'other', 'legacy', undefined],
+    ['GET', '/api/contacts', 'passthrough', '/api/*', 'legacy', undefined],
+    ['GET', '/healthz', 'passthrough', '/healthz', 'legacy', undefined],
   ];
-  for (const [method, url, kind, label, field] of cases) {
-    it(`when ${method} ${url}, then ${kind} labelled ${label}${field ? ` reading ${field}` : ''}`, () => {
+  for (const [method, url, kind, label, surface, body] of cases) {
+    it(`when ${method} ${url}, then ${kind} labelled ${label} (${surface})${body ? ` reading ${body.field}` : ''}`, () => {
       const route = classifyRoute(method, url);
       expect(route.kind).to.equal(kind);
       expect(route.label).to.equal(label);
-      expect(route.identityField).to.equal(field);
+      expect(route.surface).to.equal(surface);
+      expect(route.body).to.deep.equal(body);
     });
   }
 
-  it('when a native reset or verify body is posted, then its token is read as a credential, not an e-mail', () => {
-    for (const path of ['/fu_auth/reset-password', '/FU_AUTH/verify/']) {
-      expect(classifyRoute('POST', path)).to.deep.equal({
-        kind: 'fu_auth',
-        label: '/fu_auth/*',
-        credentialField: 'token',
-      });
-      expect(classifyRoute('GET', path).credentialField).to.equal(undefined);
-    }
+  it('when a native reset or verify body is posted, then its token is read as a token, not an e-mail', () => {
+    expect(classifyRoute('POST', '/fu_auth/reset-password').body).to.deep.equal({
+      accepts: FU_JSON_BODY,
+      field: 'token',
+      holds: 'reset_token',
+    });
+    expect(classifyRoute('POST', '/FU_AUTH/verify').body?.holds).to.equal('verify_token');
+    expect(classifyRoute('GET', '/fu_auth/verify').body).to.equal(undefined);
   });
 
   it('when the new arm serves /auth/<rest>, then the path becomes /fu_auth/legacy/<rest> with the query kept', () => {

@@ -26,6 +26,8 @@ describe('upstream failures', () => {
     startedAt: 0n,
     route: classifyRoute('GET', '/auth/me'),
     arm: 'new',
+    client: '127.0.0.1',
+    guarded: true,
     originalUrl: '/auth/me',
     retried: false,
     ...overrides,

@@ -1,67 +1,80 @@
 import { expect } from 'chai';
-import { fieldFromBody } from '../../../../proxy/policy/body-field.js';
-import { sessionEngine } from '../../../../proxy/policy/credentials.js';
+import { generateJwt } from '../../../../src/lib/contracts/fu-jwt.js';
+import { signRouteClaim } from '../../../../src/lib/contracts/route-claim.js';
+import { manualClock } from '../../../../src/lib/clock.js';
+import {
+  claimEmail,
+  hasVerifiedBearer,
+  isResetToken,
+  verifyTokenEmail,
+} from '../../../../proxy/policy/credentials.js';
 
-describe('session engine markers (no database lookup)', () => {
-  const cases: [string, Record<string, string>, string | undefined][] = [
-    ['a URL-encoded express-session id', { cookie: 'a=1; crm.sid=s%3Aabc.sig; b=2' }, 'legacy'],
-    ['a raw express-session id', { cookie: 'crm.sid=s:abc.sig' }, 'legacy'],
-    ['a facade session', { cookie: 'crm.sid=fu.abcdef' }, 'new'],
-    ['a bearer token', { authorization: 'Bearer eyJhbGciOi' }, 'new'],
-    ['the fastapiusersauth cookie', { cookie: 'fastapiusersauth=eyJ' }, 'new'],
-    [
-      'a legacy crm.sid next to a bearer token (crm.sid wins)',
-      { cookie: 'crm.sid=s%3Aa.b', authorization: 'Bearer x' },
-      'legacy',
-    ],
-    ['an unknown crm.sid value', { cookie: 'crm.sid=garbage' }, undefined],
-    ['a cookie whose name only ends in crm.sid', { cookie: 'xcrm.sid=fu.abc' }, undefined],
-    ['Basic auth', { authorization: 'Basic dXNlcjpwdw==' }, undefined],
-    ['nothing', {}, undefined],
-  ];
-  for (const [when, headers, engine] of cases) {
-    it(`when the request carries ${when}, then the engine is ${engine ?? 'unknown'}`, () => {
-      expect(sessionEngine(headers)).to.equal(engine);
-    });
-  }
-});
+const secrets = {
+  routing: ['routing-secret-now-0123456789', 'routing-secret-before-0123'],
+  jwt: 'jwt-secret-for-unit-tests-0123',
+  resetPasswordToken: 'reset-secret-for-unit-tests-0123',
+  verificationToken: 'verify-secret-for-unit-tests-0123',
+};
+const clock = manualClock(new Date('2026-06-01T00:00:00Z'));
+const now = clock.now();
+const inSeconds = (s: number) => Math.floor(now.getTime() / 1000) + s;
+const sub = '6702c6c2-0000-4000-8000-000000000000';
+const jwt = (data: Record<string, unknown>, secret: string, lifetime = 600) =>
+  generateJwt(data, secret, lifetime, clock);
 
-describe('e-mail from a small body', () => {
-  const json = 'application/json; charset=utf-8';
-  const form = 'application/x-www-form-urlencoded';
-  const cases: [
-    string,
-    string,
-    string | undefined,
-    'email' | 'username' | 'token',
-    string | undefined,
-  ][] = [
-    ['JSON with email', '{"email":"Ann@x.test","password":"p"}', json, 'email', 'Ann@x.test'],
-    ['a form with email', 'email=ann%40x.test&password=p', form, 'email', 'ann@x.test'],
-    [
-      'the OAuth2 form with username',
-      'username=ann%40x.test&password=p',
-      form,
-      'username',
-      'ann@x.test',
-    ],
-    ['malformed JSON', '{"email":', json, 'email', undefined],
-    ['a JSON array', '["ann@x.test"]', json, 'email', undefined],
-    ['a non-string email', '{"email":42}', json, 'email', undefined],
-    ['an empty email', '{"email":""}', json, 'email', undefined],
-    ['an unknown content type', 'email=ann@x.test', 'text/plain', 'email', undefined],
-    [
-      'a reset body, read for its token',
-      '{"token":"a.b.c","password":"p"}',
-      json,
-      'token',
-      'a.b.c',
-    ],
-    ['a verify body without a token', '{"email":"ann@x.test"}', json, 'token', undefined],
-  ];
-  for (const [when, body, type, field, email] of cases) {
-    it(`when the body is ${when}, then the ${field} is ${email ?? 'unknown'}`, () => {
-      expect(fieldFromBody(Buffer.from(body), type, field)).to.equal(email);
-    });
-  }
+describe('verified credentials', () => {
+  it('when the routing claim is valid (current or previous secret), then its e-mail; otherwise nothing', () => {
+    const claim = (secret: string, expires = inSeconds(60)) =>
+      signRouteClaim(secret, { email: 'ann@x.test', expires });
+    const headers = (value: string) => ({ cookie: `crm.sid=s%3Ax.y; authshift_route=${value}` });
+    expect(claimEmail(headers(claim(secrets.routing[0]!)), secrets, now)).to.equal('ann@x.test');
+    expect(claimEmail(headers(claim(secrets.routing[1]!)), secrets, now)).to.equal('ann@x.test');
+    expect(claimEmail(headers(claim('another-secret-0123456789')), secrets, now)).to.equal(
+      undefined,
+    );
+    expect(claimEmail(headers(claim(secrets.routing[0]!, inSeconds(0))), secrets, now)).to.equal(
+      undefined,
+    );
+    expect(claimEmail({ cookie: 'crm.sid=fu.x' }, secrets, now)).to.equal(undefined);
+    expect(claimEmail({}, secrets, now)).to.equal(undefined);
+  });
+
+  it('when a bearer is an access token signed with JWT_SECRET and live, then it counts; anything else does not', async () => {
+    const bearer = async (token: string) =>
+      hasVerifiedBearer({ authorization: `Bearer ${token}` }, secrets, now);
+    expect(await bearer(await jwt({ sub, aud: ['fastapi-users:auth'] }, secrets.jwt))).to.equal(
+      true,
+    );
+    expect(
+      await bearer(await jwt({ sub, aud: ['fastapi-users:auth'] }, 'other-secret-0123456789')),
+    ).to.equal(false);
+    expect(await bearer(await jwt({ sub, aud: 'fastapi-users:reset' }, secrets.jwt))).to.equal(
+      false,
+    );
+    expect(
+      await bearer(
+        await jwt({ sub, aud: ['fastapi-users:auth'], exp: inSeconds(-1) }, secrets.jwt, 0),
+      ),
+    ).to.equal(false);
+    expect(await bearer('not.a.jwt')).to.equal(false);
+    expect(await hasVerifiedBearer({ cookie: 'fastapiusersauth=x' }, secrets, now)).to.equal(false);
+  });
+
+  it('when a reset or verification token is checked, then only its own secret and audience verify it', async () => {
+    const reset = await jwt(
+      { sub, password_fgpt: 'x', aud: 'fastapi-users:reset' },
+      secrets.resetPasswordToken,
+    );
+    expect(await isResetToken(reset, secrets, now)).to.equal(true);
+    expect(
+      await isResetToken(await jwt({ sub, aud: 'fastapi-users:reset' }, secrets.jwt), secrets, now),
+    ).to.equal(false);
+    const verify = await jwt(
+      { sub, email: 'ann@x.test', aud: 'fastapi-users:verify' },
+      secrets.verificationToken,
+    );
+    expect(await verifyTokenEmail(verify, secrets, now)).to.equal('ann@x.test');
+    expect(await verifyTokenEmail(reset, secrets, now)).to.equal(undefined);
+    expect(await isResetToken(verify, secrets, now)).to.equal(false);
+  });
 });

@@ -16,14 +16,19 @@ const high = ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'].find(
 const table: [string, RequestFacts, RolloutPolicy, Decision['arm'], Decision['reason']][] = [
   [
     'kill beats everything',
-    { email: 'vip@corp.test', override: 'new', session: 'new' },
+    {
+      email: 'vip@corp.test',
+      override: 'new',
+      claimEmail: 'vip@corp.test',
+      credential: { kind: 'access' },
+    },
     p({ killed: true, percent: 100, allow: ['vip@corp.test'] }),
     'legacy',
     'kill_switch',
   ],
   [
-    'a signed override beats affinity and lists',
-    { email: 'no@corp.test', override: 'new', session: 'legacy' },
+    'a signed override beats the lists and the claim',
+    { email: 'no@corp.test', override: 'new', claimEmail: 'no@corp.test' },
     p({ deny: ['no@corp.test'] }),
     'new',
     'override',
@@ -36,27 +41,49 @@ const table: [string, RequestFacts, RolloutPolicy, Decision['arm'], Decision['re
     'override',
   ],
   [
-    'a new-engine session without an e-mail stays on new at 0%',
-    { session: 'new' },
-    p({ percent: 0 }),
-    'new',
-    'affinity',
-  ],
-  [
-    'a legacy session without an e-mail stays on legacy at 100%',
-    { session: 'legacy' },
-    p({ percent: 100 }),
-    'legacy',
-    'affinity',
-  ],
-  ['no e-mail and no session → legacy', {}, p({ percent: 100 }), 'legacy', 'anonymous'],
-  [
-    'a login with an e-mail follows the policy, not an old session',
-    { email: 'vip@corp.test', session: 'legacy' },
+    'the e-mail in the body beats the claim (a login names who logs in)',
+    { email: 'vip@corp.test', claimEmail: 'someone@else.test' },
     p({ allow: ['vip@corp.test'] }),
     'new',
     'allow_list',
   ],
+  [
+    "a claimed user is decided by the policy's per-user rules (deny)",
+    { claimEmail: 'no@corp.test' },
+    p({ deny: ['no@corp.test'], percent: 100 }),
+    'legacy',
+    'deny_list',
+  ],
+  [
+    'a claimed user follows the percentage on every request (0% → legacy)',
+    { claimEmail: low },
+    p({ percent: 0 }),
+    'legacy',
+    'percentage',
+  ],
+  ['… and 100% → new', { claimEmail: high }, p({ percent: 100 }), 'new', 'percentage'],
+  [
+    'the claim beats a credential',
+    { claimEmail: 'no@corp.test', credential: { kind: 'access' } },
+    p({ deny: ['no@corp.test'] }),
+    'legacy',
+    'deny_list',
+  ],
+  [
+    'a verified access or reset token (gated /fu_auth) → new',
+    { credential: { kind: 'reset' } },
+    p({ percent: 0 }),
+    'new',
+    'credential',
+  ],
+  [
+    'a verification token is decided by its e-mail',
+    { credential: { kind: 'verify', email: 'out@corp.test' } },
+    p({ percent: 0 }),
+    'legacy',
+    'percentage',
+  ],
+  ['no verified fact → legacy', {}, p({ percent: 100 }), 'legacy', 'anonymous'],
   [
     'deny beats allow',
     { email: 'both@corp.test' },
@@ -118,6 +145,15 @@ describe('decide(facts, policy)', () => {
       expect({ arm: decision.arm, reason: decision.reason }).to.deep.equal({ arm, reason });
     });
   }
+
+  it('when the policy decides for an identified user, then it says how the user was identified (the guard counts only those)', () => {
+    expect(decide({ email: low }, p({})).identifiedBy).to.equal('body');
+    expect(decide({ claimEmail: low }, p({})).identifiedBy).to.equal('claim');
+    expect(decide({ credential: { kind: 'access' } }, p({})).identifiedBy).to.equal('credential');
+    for (const facts of [{}, { override: 'new' as const, email: low }])
+      expect(decide(facts, p({})).identifiedBy).to.equal(undefined);
+    expect(decide({ email: low }, p({ killed: true })).identifiedBy).to.equal(undefined);
+  });
 
   it('when the percentage rule decides, then the bucket is reported', () => {
     expect(decide({ email: low }, p({ percent: 50 })).bucket).to.equal(bucketOf(SALT, low));
