@@ -51,6 +51,7 @@ export interface Config {
   };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
   cutover: { smokeUrl: string; propagationMs: number; batchSize: number };
+  snapshots: { keepAutomatic: number };
 }
 
 export function loadConfig(env: RawEnv): Config {
@@ -113,5 +114,6 @@ function toConfig(e: Env): Config {
       propagationMs: e.CUTOVER_PROPAGATION_MS,
       batchSize: e.CUTOVER_BATCH_SIZE,
     },
+    snapshots: { keepAutomatic: e.SNAPSHOT_KEEP_AUTOMATIC },
   };
 }
