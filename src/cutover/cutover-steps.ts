@@ -66,7 +66,7 @@ async function smoke({ deps, state, run }: CutoverContext): Promise<string> {
   const leftover = run.state.smokeAccount;
   if (leftover)
     await removeSmokeAccount(deps.sequelize, leftover).catch((error: unknown) =>
-      deps.warn("removing the smoke account of an earlier attempt", error),
+      deps.warn('removing the smoke account of an earlier attempt', error),
     );
   return runSmokeTests({
     baseUrl: deps.smokeUrl,

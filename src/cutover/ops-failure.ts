@@ -41,7 +41,9 @@ export async function concludeFailure<K extends RunKind>(
   const record = (status: 'interrupted' | 'failed' | 'rolled_back', message?: string) =>
     ctx.state
       .finish(ctx.run, status, message)
-      .catch((secondary: unknown) => deps.warn(`recording run #${ctx.run.id} as ${status}`, secondary));
+      .catch((secondary: unknown) =>
+        deps.warn(`recording run #${ctx.run.id} as ${status}`, secondary),
+      );
 
   if (isDatabaseUnreachable(cause)) {
     deps.print(
@@ -50,7 +52,10 @@ export async function concludeFailure<K extends RunKind>(
     await record('interrupted', why);
     return EXIT.interrupted;
   }
-  if (cause instanceof PreflightBlocked || (cause instanceof WrongStackError && step === 'preflight')) {
+  if (
+    cause instanceof PreflightBlocked ||
+    (cause instanceof WrongStackError && step === 'preflight')
+  ) {
     await record('failed', why);
     deps.print(`[${label}] stopped by preflight before any change: ${why}`);
     return cause instanceof PreflightBlocked ? EXIT.blocked : EXIT.wrongStack;

@@ -17,11 +17,15 @@ export function underOpsLock(
   return withAdvisoryLock(deps.databaseUrl, LOCK_KEYS.cutover, work, { wait: false }).catch(
     (error: unknown) => {
       if (error instanceof LockBusyError) {
-        deps.print(`[${label}] another cutover or rollback is running (lock ${error.key}); nothing done`);
+        deps.print(
+          `[${label}] another cutover or rollback is running (lock ${error.key}); nothing done`,
+        );
         return EXIT.busy;
       }
       if (isDatabaseUnreachable(error)) {
-        deps.print(`[${label}] database unreachable: ${errorMessage(error)}; re-run once it is back`);
+        deps.print(
+          `[${label}] database unreachable: ${errorMessage(error)}; re-run once it is back`,
+        );
         return EXIT.interrupted;
       }
       throw error;

@@ -32,10 +32,14 @@ export const OPS_EXIT = EXIT;
 export async function dryRun(deps: OpsDeps): Promise<ExitCode> {
   const phase = await readOpsPhase(deps, createRunState(deps.sequelize));
   if (isCutOver(phase))
-    deps.print('state: already cut over (consolidated, user_store = users): --execute has nothing to do');
+    deps.print(
+      'state: already cut over (consolidated, user_store = users): --execute has nothing to do',
+    );
   const report = await runPreflight(deps.sequelize, await pendingWork(deps));
   formatPreflight(report).forEach((line) => deps.print(line));
-  deps.print('plan: preflight → snapshot → consolidate → verify → switch user_store → smoke → done');
+  deps.print(
+    'plan: preflight → snapshot → consolidate → verify → switch user_store → smoke → done',
+  );
   report.pendingConsolidation.forEach((name) => deps.print(`  consolidate: ${name}`));
   deps.print(`  smoke tests: ${deps.smokeUrl ?? 'skipped (--skip-smoke)'}`);
   return report.blockers.length > 0 ? EXIT.blocked : EXIT.ok;
@@ -71,7 +75,8 @@ export function executeCutover(deps: OpsDeps): Promise<ExitCode> {
           run,
           label: 'cutover',
           rerun: 'npm run cutover -- --execute',
-          rollBack: (step) => rollbackSteps(deps, `automatic rollback: cutover step ${step} failed`, run.id),
+          rollBack: (step) =>
+            rollbackSteps(deps, `automatic rollback: cutover step ${step} failed`, run.id),
         },
         error,
       );
@@ -95,7 +100,9 @@ export function executeRollback(deps: OpsDeps, reason = 'npm run rollback'): Pro
     const state = createRunState(deps.sequelize);
     const phase = await readOpsPhase(deps, state);
     if (!isConservative(phase)) return rollbackSteps(deps, reason);
-    const closed = phase.openCutover ? await state.abandon('cutover', 'superseded by npm run rollback') : 0;
+    const closed = phase.openCutover
+      ? await state.abandon('cutover', 'superseded by npm run rollback')
+      : 0;
     const policy = await readRolloutPolicy(deps.sequelize);
     deps.print(
       `[rollback] nothing to roll back: already on the conservative path (user_store = fu_users, tables of phase 1)${closed ? `; closed cutover run #${phase.openCutover?.id}, cut short before it changed anything` : ''}; nothing else touched${policy ? `; rollout: ${describePolicy(policy)}` : ''}`,
@@ -105,7 +112,11 @@ export function executeRollback(deps: OpsDeps, reason = 'npm run rollback'): Pro
 }
 
 /** The rollback state machine; runs inside the cutover lock (held by the caller). */
-async function rollbackSteps(deps: OpsDeps, reason: string, cutoverRun?: number): Promise<ExitCode> {
+async function rollbackSteps(
+  deps: OpsDeps,
+  reason: string,
+  cutoverRun?: number,
+): Promise<ExitCode> {
   const state = createRunState(deps.sequelize);
   const run = await state.resumeOrStart('rollback');
   if (run.resumed) deps.print(`[rollback] resuming run #${run.id}`);
@@ -122,7 +133,10 @@ async function rollbackSteps(deps: OpsDeps, reason: string, cutoverRun?: number)
     );
     return EXIT.ok;
   } catch (error) {
-    return concludeFailure({ deps, state, run, label: 'rollback', rerun: 'npm run rollback' }, error);
+    return concludeFailure(
+      { deps, state, run, label: 'rollback', rerun: 'npm run rollback' },
+      error,
+    );
   }
 }
 

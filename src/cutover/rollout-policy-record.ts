@@ -57,7 +57,11 @@ export function sameRouting(a: PolicyRecord, b: PolicyRecord): boolean {
 }
 
 /** Everyone (sessions included) to the legacy arm; a no-op when the switch is already on. */
-export async function turnKillSwitchOn(sequelize: Sequelize, actor: string, reason: string): Promise<string> {
+export async function turnKillSwitchOn(
+  sequelize: Sequelize,
+  actor: string,
+  reason: string,
+): Promise<string> {
   const policy = await readRolloutPolicy(sequelize);
   if (!policy) return 'no rollout control plane in this database: nothing to switch';
   if (policy.killed) return 'kill switch already on: everyone is on the legacy arm';

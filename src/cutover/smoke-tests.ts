@@ -33,9 +33,24 @@ export async function runSmokeTests(options: SmokeOptions): Promise<string> {
   const json = { 'content-type': 'application/json' };
   const credentials = JSON.stringify({ email, password });
   try {
-    const reg = await call('register', '/auth/register', { method: 'POST', headers: json, body: credentials }, 201);
-    const login = await call('legacy login', '/auth/login', { method: 'POST', headers: json, body: credentials }, 200);
-    await call('facade login', '/fu_auth/legacy/login', { method: 'POST', headers: json, body: credentials }, 200);
+    const reg = await call(
+      'register',
+      '/auth/register',
+      { method: 'POST', headers: json, body: credentials },
+      201,
+    );
+    const login = await call(
+      'legacy login',
+      '/auth/login',
+      { method: 'POST', headers: json, body: credentials },
+      200,
+    );
+    await call(
+      'facade login',
+      '/fu_auth/legacy/login',
+      { method: 'POST', headers: json, body: credentials },
+      200,
+    );
     const jwt = await call(
       'fu_auth login',
       '/fu_auth/jwt/login',
@@ -64,13 +79,18 @@ function smokeCall(baseUrl: string, timeoutMs: number) {
   return async (check: string, path: string, init: RequestInit, want: number) => {
     let res: Response;
     try {
-      res = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(new URL(path, baseUrl), {
+        ...init,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new Error(`smoke ${check}: ${baseUrl} unreachable (${errorMessage(error)})`);
     }
     const body = await res.text();
     if (res.status !== want)
-      throw new Error(`smoke ${check}: ${path} answered ${res.status} (wanted ${want}): ${body.slice(0, 200)}`);
+      throw new Error(
+        `smoke ${check}: ${path} answered ${res.status} (wanted ${want}): ${body.slice(0, 200)}`,
+      );
     return { res, body };
   };
 }

@@ -53,10 +53,18 @@ export async function runSteps<K extends RunKind, C>(
       run.print(`[${run.label}] ${step.name}: done in ${seconds(durationMs)}s — ${detail}`);
     } catch (error) {
       const durationMs = Date.now() - started;
-      run.print(`[${run.label}] ${step.name}: FAILED after ${seconds(durationMs)}s — ${errorMessage(error)}`);
+      run.print(
+        `[${run.label}] ${step.name}: FAILED after ${seconds(durationMs)}s — ${errorMessage(error)}`,
+      );
       await run.state
-        .stepFinished(run.run, step.name, { status: 'failed', durationMs, error: errorMessage(error) })
-        .catch((secondary: unknown) => run.warn(`recording step ${step.name} as failed`, secondary));
+        .stepFinished(run.run, step.name, {
+          status: 'failed',
+          durationMs,
+          error: errorMessage(error),
+        })
+        .catch((secondary: unknown) =>
+          run.warn(`recording step ${step.name} as failed`, secondary),
+        );
       throw new StepFailure(step.name, error);
     }
   }

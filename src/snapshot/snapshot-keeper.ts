@@ -31,7 +31,10 @@ export function createSnapshotKeeper(deps: {
         onEvent: (e) => e.event === 'note' && deps.onNote?.(String(e.name)),
       });
       await runSnapshotSeeder(seeder, 'up');
-      const pruned = await snapshots.prune({ keep: Math.max(0, deps.keepAutomatic - 1), protect: [label] });
+      const pruned = await snapshots.prune({
+        keep: Math.max(0, deps.keepAutomatic - 1),
+        protect: [label],
+      });
       return `snapshot ${label}${pruned.length ? `; dropped ${pruned.length} older automatic snapshot(s) beyond the ${deps.keepAutomatic} kept (${pruned.join(', ')})` : ''}`;
     },
   };

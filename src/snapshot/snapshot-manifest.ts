@@ -71,12 +71,19 @@ export async function readManifest(
   return toManifest(row);
 }
 
-export async function snapshotExists(sequelize: Sequelize, label: string, transaction?: Transaction) {
-  const rows = await sequelize.query(`SELECT 1 FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`, {
-    replacements: { label },
-    type: QueryTypes.SELECT,
-    transaction,
-  });
+export async function snapshotExists(
+  sequelize: Sequelize,
+  label: string,
+  transaction?: Transaction,
+) {
+  const rows = await sequelize.query(
+    `SELECT 1 FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`,
+    {
+      replacements: { label },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
   return rows.length > 0;
 }
 
@@ -90,7 +97,10 @@ export async function listManifests(
     { type: QueryTypes.SELECT },
   );
   return Promise.all(
-    rows.map(async (row) => ({ ...toManifest(row), sizeBytes: await sizeOf(sequelize, row.label) })),
+    rows.map(async (row) => ({
+      ...toManifest(row),
+      sizeBytes: await sizeOf(sequelize, row.label),
+    })),
   );
 }
 

@@ -48,11 +48,20 @@ export function hashingOf(table: ManifestTable): { method: ChecksumMethod; colum
 }
 
 /** Empty when the copies still match their manifest; otherwise what differs. */
-export async function verifyCopies(sequelize: Sequelize, manifest: Manifest, t: Transaction): Promise<string[]> {
+export async function verifyCopies(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const { name } of SNAPSHOT_TABLES) {
     const want = manifest.tables[name];
-    const figures = await tableFigures(sequelize, snapshotRelation(manifest.label, name), t, hashingOf(want));
+    const figures = await tableFigures(
+      sequelize,
+      snapshotRelation(manifest.label, name),
+      t,
+      hashingOf(want),
+    );
     if (figures.rows !== want.rows || figures.checksum !== want.checksum)
       problems.push(
         `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
@@ -61,7 +70,11 @@ export async function verifyCopies(sequelize: Sequelize, manifest: Manifest, t: 
   return problems;
 }
 
-async function checkRestorable(sequelize: Sequelize, manifest: Manifest, t: Transaction): Promise<void> {
+async function checkRestorable(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<void> {
   const problems = await verifyCopies(sequelize, manifest, t);
   if (problems.length > 0)
     throw new SnapshotError(
@@ -81,9 +94,12 @@ async function checkRestorable(sequelize: Sequelize, manifest: Manifest, t: Tran
 /** Serialises with every writer of the user tables; the phase-2 sync triggers stay quiet. */
 async function holdOffWriters(sequelize: Sequelize, t: Transaction): Promise<void> {
   await sequelize.query(SYNC_GUARD, { transaction: t });
-  await sequelize.query('LOCK TABLE users, fu_users, fu_access_tokens IN SHARE ROW EXCLUSIVE MODE', {
-    transaction: t,
-  });
+  await sequelize.query(
+    'LOCK TABLE users, fu_users, fu_access_tokens IN SHARE ROW EXCLUSIVE MODE',
+    {
+      transaction: t,
+    },
+  );
 }
 
 async function restoreTable(
@@ -93,7 +109,8 @@ async function restoreTable(
   t: Transaction,
 ): Promise<{ rewritten: number; newer: number }> {
   const columns = manifest.tables[table.name].columns.map((c) => c.split(' ')[0]!);
-  const rebuild = table.name === 'users' && (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
+  const rebuild =
+    table.name === 'users' && (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
   const counts = rebuild
     ? await rebuildCaptured(sequelize, manifest.label, table, columns, t)
     : await rewriteCaptured(sequelize, manifest.label, table, columns, t);
@@ -118,7 +135,11 @@ async function restoreTable(
  * new-engine row gets the restored e-mail and flags (a promotion or deactivation made since is
  * undone on both engines, as on the captured rows). Phase 1 only (phase 2 has one table).
  */
-async function alignImportedTwins(sequelize: Sequelize, manifest: Manifest, t: Transaction): Promise<number> {
+async function alignImportedTwins(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<number> {
   if (manifest.tables.users.columns.some((c) => c.startsWith('uuid '))) return 0;
   const snapshotUsers = snapshotRelation(manifest.label, 'users');
   const snapshotFu = snapshotRelation(manifest.label, 'fu_users');
@@ -149,10 +170,13 @@ async function resetUsersSequence(sequelize: Sequelize, t: Transaction): Promise
 }
 
 async function markRestored(sequelize: Sequelize, label: string, t: Transaction): Promise<void> {
-  await sequelize.query(`UPDATE ${SNAPSHOT_SCHEMA}.manifest SET restored_at = now() WHERE label = :label`, {
-    replacements: { label },
-    transaction: t,
-  });
+  await sequelize.query(
+    `UPDATE ${SNAPSHOT_SCHEMA}.manifest SET restored_at = now() WHERE label = :label`,
+    {
+      replacements: { label },
+      transaction: t,
+    },
+  );
 }
 
 /** The restore transaction's steps, in order (the caller owns the transaction). */

@@ -8,7 +8,10 @@ export const SNAPSHOT_SEEDER = '2026.04.01T00.00.00.user-snapshot';
  * recorded as applied: every label is its own snapshot, and `npm run seed -- status` lists the
  * seeder as per-label instead of applied or pending.
  */
-export async function runSnapshotSeeder(seeder: UmzugRunner, direction: 'up' | 'down'): Promise<void> {
+export async function runSnapshotSeeder(
+  seeder: UmzugRunner,
+  direction: 'up' | 'down',
+): Promise<void> {
   await seeder.runUnrecorded(SNAPSHOT_SEEDER, direction);
 }
 

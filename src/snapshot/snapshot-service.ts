@@ -30,15 +30,23 @@ import {
   type TableFigures,
 } from './snapshot-sql.js';
 
-export { SnapshotError, type Manifest, type ManifestTable, type SnapshotOrigin } from './snapshot-manifest.js';
+export {
+  SnapshotError,
+  type Manifest,
+  type ManifestTable,
+  type SnapshotOrigin,
+} from './snapshot-manifest.js';
 export type { RestoreReport } from './snapshot-restore.js';
 
 export function createSnapshotService(sequelize: Sequelize) {
   const repeatable = <T>(work: (t: Transaction) => Promise<T>) =>
-    sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, async (t) => {
-      await pinTextForm(sequelize, t);
-      return work(t);
-    });
+    sequelize.transaction(
+      { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ },
+      async (t) => {
+        await pinTextForm(sequelize, t);
+        return work(t);
+      },
+    );
 
   async function checksums(
     columns: Record<SnapshotTableName, string[]>,
@@ -46,7 +54,10 @@ export function createSnapshotService(sequelize: Sequelize) {
   ): Promise<Record<SnapshotTableName, TableFigures>> {
     const out = {} as Record<SnapshotTableName, TableFigures>;
     for (const { name } of SNAPSHOT_TABLES)
-      out[name] = await tableFigures(sequelize, name, t, { method: CHECKSUM_METHOD, columns: columns[name] });
+      out[name] = await tableFigures(sequelize, name, t, {
+        method: CHECKSUM_METHOD,
+        columns: columns[name],
+      });
     return out;
   }
 
@@ -64,31 +75,48 @@ export function createSnapshotService(sequelize: Sequelize) {
     return sequelize.transaction(
       { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true },
       async (reader) => {
-        await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, { transaction: reader });
+        await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, {
+          transaction: reader,
+        });
         return work(reader);
       },
     );
   }
 
-  async function copyTables(label: string, origin: SnapshotOrigin, t: Transaction): Promise<Manifest> {
+  async function copyTables(
+    label: string,
+    origin: SnapshotOrigin,
+    t: Transaction,
+  ): Promise<Manifest> {
     if (await snapshotExists(sequelize, label, t))
       throw new SnapshotError('SNAPSHOT_EXISTS', `snapshot ${label} already exists`);
     const columns = {} as Record<SnapshotTableName, string[]>;
-    for (const { name } of SNAPSHOT_TABLES) columns[name] = await columnsOf(sequelize, 'public', name, t);
+    for (const { name } of SNAPSHOT_TABLES)
+      columns[name] = await columnsOf(sequelize, 'public', name, t);
     const copy = async () => {
       for (const { name } of SNAPSHOT_TABLES)
-        await sequelize.query(`CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`, {
-          transaction: t,
-        });
+        await sequelize.query(
+          `CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`,
+          {
+            transaction: t,
+          },
+        );
     };
-    const [, sums] = await Promise.all([copy(), alongside(t, (reader) => checksums(columns, reader))]);
+    const [, sums] = await Promise.all([
+      copy(),
+      alongside(t, (reader) => checksums(columns, reader)),
+    ]);
     const tables = {} as Manifest['tables'];
     for (const { name } of SNAPSHOT_TABLES)
       tables[name] = { ...sums[name], columns: columns[name], method: CHECKSUM_METHOD };
     const [row] = await sequelize.query<{ taken_at: Date }>(
       `INSERT INTO ${SNAPSHOT_SCHEMA}.manifest (label, taken_at, origin, tables)
        VALUES (:label, now(), :origin, :tables::jsonb) RETURNING taken_at`,
-      { replacements: { label, origin, tables: JSON.stringify(tables) }, type: QueryTypes.SELECT, transaction: t },
+      {
+        replacements: { label, origin, tables: JSON.stringify(tables) },
+        type: QueryTypes.SELECT,
+        transaction: t,
+      },
     );
     return { label, takenAt: row!.taken_at, restoredAt: null, origin, tables };
   }
@@ -97,7 +125,9 @@ export function createSnapshotService(sequelize: Sequelize) {
     await sequelize.transaction(async (t) => {
       await readManifest(sequelize, label, t);
       for (const { name } of SNAPSHOT_TABLES)
-        await sequelize.query(`DROP TABLE IF EXISTS ${snapshotRelation(label, name)}`, { transaction: t });
+        await sequelize.query(`DROP TABLE IF EXISTS ${snapshotRelation(label, name)}`, {
+          transaction: t,
+        });
       await sequelize.query(`DELETE FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`, {
         replacements: { label },
         transaction: t,
@@ -108,7 +138,10 @@ export function createSnapshotService(sequelize: Sequelize) {
   return {
     async create(label: string, origin: SnapshotOrigin = 'manual'): Promise<Manifest> {
       if (!validLabel(label))
-        throw new SnapshotError('SNAPSHOT_LABEL', `label must match [a-z0-9][a-z0-9_-]{0,40}: ${label}`);
+        throw new SnapshotError(
+          'SNAPSHOT_LABEL',
+          `label must match [a-z0-9][a-z0-9_-]{0,40}: ${label}`,
+        );
       return repeatable((t) => copyTables(label, origin, t));
     },
 
@@ -138,9 +171,14 @@ export function createSnapshotService(sequelize: Sequelize) {
      * Drops all but the `keep` newest snapshots — automatic ones only, unless `includeManual` —
      * never one in `protect`. Returns the labels dropped, oldest first (none: nothing to do).
      */
-    async prune(options: { keep: number; includeManual?: boolean; protect?: string[] }): Promise<string[]> {
+    async prune(options: {
+      keep: number;
+      includeManual?: boolean;
+      protect?: string[];
+    }): Promise<string[]> {
       const candidates = (await listManifests(sequelize)).filter(
-        (m) => (options.includeManual || m.origin !== 'manual') && !options.protect?.includes(m.label),
+        (m) =>
+          (options.includeManual || m.origin !== 'manual') && !options.protect?.includes(m.label),
       );
       const doomed = candidates.slice(0, Math.max(0, candidates.length - options.keep));
       for (const m of doomed) await drop(m.label);

@@ -38,7 +38,8 @@ export function reconcileTwin(twin: DriftedTwin): ReconciledTwin {
 export function reconcileChanges(twin: DriftedTwin, target: ReconciledTwin): string[] {
   const changes: string[] = [];
   const compare = (table: string, side: TwinSide, field: Exclude<TwinField, 'password'>) => {
-    if (side[field] !== target[field]) changes.push(`${table}.${field} ${side[field]}→${target[field]}`);
+    if (side[field] !== target[field])
+      changes.push(`${table}.${field} ${side[field]}→${target[field]}`);
   };
   for (const field of ['email', 'active', 'superuser', 'verified'] as const) {
     compare('users', twin.legacy, field);

@@ -40,7 +40,10 @@ export async function planReconcile(
   for (const twin of twins) {
     const target = reconcileTwin(twin);
     const entry: ReconcileEntry = { twin, target, changes: reconcileChanges(twin, target) };
-    if (twin.legacy.email !== target.email && (await addressHeldElsewhere(sequelize, twin, target.email, transaction)))
+    if (
+      twin.legacy.email !== target.email &&
+      (await addressHeldElsewhere(sequelize, twin, target.email, transaction))
+    )
       entry.conflict = `${target.email} is held by another account: decide which account keeps it (npm run users -- dedupe)`;
     plan.push(entry);
   }
@@ -54,9 +57,12 @@ export async function planReconcile(
  */
 export async function applyReconcile(sequelize: Sequelize, now: Date): Promise<ReconcileEntry[]> {
   return sequelize.transaction(async (transaction) => {
-    await sequelize.query('LOCK TABLE users, fu_users IN SHARE ROW EXCLUSIVE MODE', { transaction });
+    await sequelize.query('LOCK TABLE users, fu_users IN SHARE ROW EXCLUSIVE MODE', {
+      transaction,
+    });
     const plan = await planReconcile(sequelize, transaction);
-    for (const entry of plan) if (!entry.conflict) await writeTwin(sequelize, entry, now, transaction);
+    for (const entry of plan)
+      if (!entry.conflict) await writeTwin(sequelize, entry, now, transaction);
     return plan;
   });
 }
@@ -83,7 +89,10 @@ async function writeTwin(
             email_confirmed_at = CASE WHEN :verified THEN COALESCE(email_confirmed_at, :now) END,
             updated_at = :now
       WHERE id = :id`,
-    { replacements: { ...values, activeFlag: target.active ? '1' : '0', id: twin.legacyId }, transaction },
+    {
+      replacements: { ...values, activeFlag: target.active ? '1' : '0', id: twin.legacyId },
+      transaction,
+    },
   );
   await sequelize.query(
     `UPDATE fu_users SET email = :email, is_active = :active, is_superuser = :superuser,

@@ -29,7 +29,10 @@ export interface DriftedTwin {
 type Row = Record<string, unknown> & { legacy_id: number; fu_id: string };
 
 /** True while `users` has its phase-1 shape (twins exist only then; phase 2 has one table). */
-export async function twinsExist(sequelize: Sequelize, transaction?: Transaction): Promise<boolean> {
+export async function twinsExist(
+  sequelize: Sequelize,
+  transaction?: Transaction,
+): Promise<boolean> {
   const [row] = await sequelize.query<{ consolidated: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM information_schema.columns
                      WHERE table_schema = current_schema() AND table_name = 'users'
@@ -89,7 +92,9 @@ export function describeDrift(twin: DriftedTwin): string {
     verified: (s) => String(s.verified),
     password: (s) => hashFormat(s.hash),
   };
-  const fields = twin.differs.map((f) => `${f} users=${show[f](twin.legacy)} fu_users=${show[f](twin.fu)}`);
+  const fields = twin.differs.map(
+    (f) => `${f} users=${show[f](twin.legacy)} fu_users=${show[f](twin.fu)}`,
+  );
   return `id=${twin.legacyId} (${twin.fuId}): ${fields.join('; ')}`;
 }
 

@@ -84,13 +84,17 @@ export function renderHelp(spec: CliSpec, verb?: string): string {
   }
   const verbs = Object.entries(spec.verbs ?? {});
   return [
-    verbs.length > 0 ? `usage: ${spec.command} <command> [options]` : `usage: ${spec.command} [options]`,
+    verbs.length > 0
+      ? `usage: ${spec.command} <command> [options]`
+      : `usage: ${spec.command} [options]`,
     `  ${spec.summary}`,
     ...(spec.details ?? []).map((line) => `  ${line}`),
     ...(verbs.length > 0
       ? [
           'commands:',
-          ...verbs.map(([name, v]) => `  ${`${name} ${argsUsage(v.args)}`.padEnd(34)} ${v.summary}`),
+          ...verbs.map(
+            ([name, v]) => `  ${`${name} ${argsUsage(v.args)}`.padEnd(34)} ${v.summary}`,
+          ),
           `help for one command: ${spec.command} help COMMAND (or COMMAND --help)`,
         ]
       : []),

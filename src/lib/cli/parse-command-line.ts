@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-error.js';
-import { optionsOf, renderHelp, type ArgSpec, type CliSpec, type OptionSpec } from './command-spec.js';
+import {
+  optionsOf,
+  renderHelp,
+  type ArgSpec,
+  type CliSpec,
+  type OptionSpec,
+} from './command-spec.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { suggestion } from './nearest.js';
 
@@ -35,7 +41,9 @@ function tokenize(spec: CliSpec, argv: string[]): Token[] {
 export function parseCommandLine(spec: CliSpec, argv: string[]): ParsedCommandLine {
   const tokens = tokenize(spec, argv);
   const words = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
-  const wantsHelp = tokens.some((t) => t.kind === 'option' && (t.name === 'help' || t.name === 'h'));
+  const wantsHelp = tokens.some(
+    (t) => t.kind === 'option' && (t.name === 'help' || t.name === 'h'),
+  );
   const verbs = Object.keys(spec.verbs ?? {});
   if (verbs.length > 0 && words[0] === 'help') {
     const topic = words[1];
@@ -73,14 +81,17 @@ function readOptions(spec: CliSpec, verb: string | undefined, tokens: Token[]): 
     const option = known[token.name];
     if (!option || flag.length === 2)
       throw new UsageError(
-        `unknown option ${flag}${where}: ${suggestion(flag, Object.keys(known).map((n) => `--${n}`), 'options')}`,
+        `unknown option ${flag}${where}: ${suggestion(
+          flag,
+          Object.keys(known).map((n) => `--${n}`),
+          'options',
+        )}`,
       );
     if (option.type === 'boolean' && token.value !== undefined)
       throw new UsageError(`option ${flag} takes no value`);
     if (option.type === 'string' && (token.value === undefined || token.value === ''))
       throw new UsageError(`option ${flag} needs a value (${flag} ${option.value ?? 'VALUE'})`);
-    if (values[token.name] !== undefined)
-      throw new UsageError(`option ${flag} is given twice`);
+    if (values[token.name] !== undefined) throw new UsageError(`option ${flag} is given twice`);
     values[token.name] = option.type === 'boolean' ? true : token.value;
   }
   return values;
@@ -101,9 +112,7 @@ function readArgs(spec: CliSpec, verb: string | undefined, words: string[]): Arg
     if (missing && !arg.optional)
       throw new UsageError(`${verb ?? spec.command} needs ${arg.name} (${usage} --help)`);
     if (typeof given === 'string' && arg.choices && !arg.choices.includes(given))
-      throw new UsageError(
-        `${verb} ${given}: ${suggestion(given, arg.choices, 'words here')}`,
-      );
+      throw new UsageError(`${verb} ${given}: ${suggestion(given, arg.choices, 'words here')}`);
   }
   if (i < words.length) {
     const extra = words[i]!;

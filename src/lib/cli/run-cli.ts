@@ -73,3 +73,15 @@ export function runCli(
 ): void {
   void runCommandLine(spec, process.argv.slice(2), work).then((code) => process.exit(code));
 }
+
+/**
+ * Entry points without a command line (the monolith, the proxy): run `main` until it resolves
+ * and exit with its code; a failure is one plain line (stack with LOG_LEVEL=debug), exit 1.
+ */
+export function runMain(main: () => Promise<number | void>): void {
+  const debug = debugRequested(process.argv, process.env);
+  main().then(
+    (code) => process.exit(code ?? EXIT.ok),
+    (error: unknown) => process.exit(reportFailure(error, processIo, debug)),
+  );
+}

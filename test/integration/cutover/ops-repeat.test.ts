@@ -40,10 +40,13 @@ async function stopStack(stack: Stack): Promise<void> {
 }
 
 const policy = async (stack: Stack) => {
-  const [row] = await stack.db.sequelize.query<{ killed: boolean; percent: string; version: string }>(
-    'SELECT killed, percent, version FROM rollout_policy WHERE id = 1',
-    { type: QueryTypes.SELECT },
-  );
+  const [row] = await stack.db.sequelize.query<{
+    killed: boolean;
+    percent: string;
+    version: string;
+  }>('SELECT killed, percent, version FROM rollout_policy WHERE id = 1', {
+    type: QueryTypes.SELECT,
+  });
   return { killed: row!.killed, percent: Number(row!.percent), version: Number(row!.version) };
 };
 const snapshots = (stack: Stack) =>
@@ -72,7 +75,11 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
       .post('/auth/change-password')
       .send({ current_password: user.password, new_password: 'phase-two-password' });
     expect(changed.status).to.equal(204);
-    const before = { snapshots: await snapshots(stack), runs: await runs(stack), policy: await policy(stack) };
+    const before = {
+      snapshots: await snapshots(stack),
+      runs: await runs(stack),
+      policy: await policy(stack),
+    };
 
     const second = testOpsDeps(stack.db, stack.http.url);
     expect(await executeCutover(second), second.lines.join('\n')).to.equal(EXIT.ok);
@@ -133,7 +140,9 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     try {
       const ops = testOpsDeps(stack.db, failing.url);
       expect(await executeCutover(ops), ops.lines.join('\n')).to.equal(EXIT.failed);
-      expect(ops.lines.join('\n')).to.match(/step smoke failed: smoke register: \/auth\/register answered 500/);
+      expect(ops.lines.join('\n')).to.match(
+        /step smoke failed: smoke register: \/auth\/register answered 500/,
+      );
       expect(await policy(stack)).to.include({ killed: false, percent: 40 });
     } finally {
       await failing.close();
@@ -149,9 +158,14 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
       expect(ops.lines.join('\n')).to.match(/is not served from this database/);
       expect(await snapshots(stack)).to.equal(0);
       expect(await stack.db.consolidator().executed()).to.deep.equal([]);
-      expect(await count(other.db.sequelize, 'SELECT count(*) AS n FROM users')).to.equal(usersOther);
+      expect(await count(other.db.sequelize, 'SELECT count(*) AS n FROM users')).to.equal(
+        usersOther,
+      );
       expect(
-        await count(other.db.sequelize, `SELECT count(*) AS n FROM users WHERE email LIKE 'cutover-smoke-%'`),
+        await count(
+          other.db.sequelize,
+          `SELECT count(*) AS n FROM users WHERE email LIKE 'cutover-smoke-%'`,
+        ),
       ).to.equal(0);
       const again = testOpsDeps(stack.db, other.http.url);
       expect(await executeCutover(again)).to.equal(EXIT.wrongStack);
@@ -174,7 +188,10 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     const ops = testOpsDeps(stack.db, stack.http.url);
     expect(await executeCutover(ops)).to.equal(EXIT.ok);
     expect(
-      await count(stack.db.sequelize, `SELECT count(*) AS n FROM users WHERE email LIKE 'cutover-smoke-%'`),
+      await count(
+        stack.db.sequelize,
+        `SELECT count(*) AS n FROM users WHERE email LIKE 'cutover-smoke-%'`,
+      ),
     ).to.equal(0);
   });
 });
