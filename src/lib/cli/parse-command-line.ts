@@ -54,7 +54,7 @@ export function parseCommandLine(spec: CliSpec, argv: string[]): ParsedCommandLi
     return { kind: 'help', text: renderHelp(spec), exitCode: EXIT.ok };
   const verb = verbs.length > 0 ? (words[0] ?? spec.defaultVerb) : undefined;
   if (verb !== undefined) knownVerb(spec, verb);
-  if (wantsHelp) return { kind: 'help', text: renderHelp(spec, verb), exitCode: EXIT.ok };
+  if (wantsHelp) return { kind: 'help', text: renderHelp(spec, words[0]), exitCode: EXIT.ok };
   if (verbs.length > 0 && verb === undefined)
     return { kind: 'help', text: renderHelp(spec), exitCode: EXIT.usage };
   const options = readOptions(spec, verb, tokens);
