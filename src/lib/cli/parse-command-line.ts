@@ -57,7 +57,8 @@ export function parseCommandLine(spec: CliSpec, argv: string[]): ParsedCommandLi
   if (wantsHelp) return { kind: 'help', text: renderHelp(spec, words[0]), exitCode: EXIT.ok };
   if (verbs.length > 0 && verb === undefined)
     return { kind: 'help', text: renderHelp(spec), exitCode: EXIT.usage };
-  const options = readOptions(spec, verb, tokens);
+  checkOptions(spec, verb, tokens);
+  const options = strictOptions(spec, verb, argv);
   const rest = verbs.length > 0 && words[0] !== undefined ? words.slice(1) : words;
   const args = readArgs(spec, verb, rest);
   return { kind: 'run', verb, args, options };
@@ -71,10 +72,11 @@ function knownVerb(spec: CliSpec, verb: string): void {
     );
 }
 
-function readOptions(spec: CliSpec, verb: string | undefined, tokens: Token[]): OptionValues {
+/** Refuses unknown, repeated or malformed options in one line naming the nearest valid one. */
+function checkOptions(spec: CliSpec, verb: string | undefined, tokens: Token[]): void {
   const known = optionsOf(spec, verb);
   const where = verb ? ` for ${verb}` : '';
-  const values: Record<string, string | boolean | undefined> = {};
+  const seen = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     const flag = token.rawName;
@@ -91,10 +93,24 @@ function readOptions(spec: CliSpec, verb: string | undefined, tokens: Token[]): 
       throw new UsageError(`option ${flag} takes no value`);
     if (option.type === 'string' && (token.value === undefined || token.value === ''))
       throw new UsageError(`option ${flag} needs a value (${flag} ${option.value ?? 'VALUE'})`);
-    if (values[token.name] !== undefined) throw new UsageError(`option ${flag} is given twice`);
-    values[token.name] = option.type === 'boolean' ? true : token.value;
+    if (seen.has(token.name)) throw new UsageError(`option ${flag} is given twice`);
+    seen.add(token.name);
   }
-  return values;
+}
+
+/** The option values, as node's util.parseArgs reads them in strict mode for this verb. */
+function strictOptions(spec: CliSpec, verb: string | undefined, argv: string[]): OptionValues {
+  const config = Object.fromEntries(
+    Object.entries(optionsOf(spec, verb)).map(([name, o]) => [name, { type: o.type }]),
+  );
+  try {
+    return parseArgs({ args: argv, options: config, strict: true, allowPositionals: true }).values;
+  } catch (error) {
+    // What checkOptions lets through: a value that starts with "-" (`--reason -x`).
+    const flag =
+      /'(--?[^' ]+)/.exec(error instanceof Error ? error.message : '')?.[1] ?? 'an option';
+    throw new UsageError(`${flag}: a value starting with "-" must be written ${flag}=VALUE`);
+  }
 }
 
 function readArgs(spec: CliSpec, verb: string | undefined, words: string[]): ArgValues {

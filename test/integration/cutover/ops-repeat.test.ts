@@ -136,7 +136,7 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
   });
 
   it('when a cutover step fails and it rolls back by itself, then the policy of before the cutover is back too', async () => {
-    const failing = await serve(failingRegistration(stack.app));
+    const failing = await serve(failingRoute(stack.app, '/auth/register'));
     try {
       const ops = testOpsDeps(stack.db, failing.url);
       expect(await executeCutover(ops), ops.lines.join('\n')).to.equal(EXIT.failed);
@@ -184,6 +184,31 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     expect(await policy(stack)).to.include({ killed: false, percent: 40 });
   });
 
+  it('when a smoke check fails after the throw-away account was registered, then the account is removed anyway', async () => {
+    const failing = await serve(failingRoute(stack.app, '/fu_auth/legacy/login'));
+    try {
+      const ops = testOpsDeps(stack.db, failing.url);
+      expect(await executeCutover(ops), ops.lines.join('\n')).to.equal(EXIT.failed);
+      expect(ops.lines.join('\n')).to.match(
+        /smoke facade login: \/fu_auth\/legacy\/login answered 500/,
+      );
+      expect(
+        await count(
+          stack.db.sequelize,
+          `SELECT count(*) AS n FROM users WHERE email LIKE 'cutover-smoke-%'`,
+        ),
+      ).to.equal(0);
+      expect(
+        await count(
+          stack.db.sequelize,
+          `SELECT count(*) AS n FROM fu_users WHERE email LIKE 'cutover-smoke-%'`,
+        ),
+      ).to.equal(0);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('when the cutover succeeds, then the throw-away smoke account is gone', async () => {
     const ops = testOpsDeps(stack.db, stack.http.url);
     expect(await executeCutover(ops)).to.equal(EXIT.ok);
@@ -196,10 +221,10 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
   });
 });
 
-/** The stack, except that registration answers 500: a smoke check that fails after the switch. */
-function failingRegistration(app: Express): Express {
+/** The stack, except that one POST route answers 500: a smoke check that fails after the switch. */
+function failingRoute(app: Express, path: string): Express {
   const wrapper = express();
-  wrapper.post('/auth/register', (_req, res) => {
+  wrapper.post(path, (_req, res) => {
     res.status(500).json({ error: 'internal' });
   });
   wrapper.use(app);
