@@ -15,10 +15,10 @@ import { auditEntryToJson } from '../admin/admin-routes.js';
 import type { PolicyChange } from '../control/policy-change.js';
 import { policyChangeSchema } from '../control/policy-change.js';
 import type { PolicyRepository } from '../control/policy-repository.js';
-import { decideForEmail } from '../policy/decide.js';
 import { FORCE_ARM_HEADER, SIGNATURE_HEADER, signOverride } from '../policy/override.js';
 import { percentThreshold, policyToJson, type RolloutPolicy } from '../policy/rollout-policy.js';
 import { ROLLOUT_CLI } from './rollout-cli.js';
+import { explain } from './rollout-explain.js';
 
 export interface RolloutCliDeps {
   repository: PolicyRepository;
@@ -113,6 +113,8 @@ export async function runRollout(argv: string[], deps: RolloutCliDeps): Promise<
     case 'history':
       return history(deps, options, json);
     case 'explain':
+      for (const email of (args.EMAIL as string[] | undefined) ?? [])
+        validChange('explain', { op: 'allow_add', email });
       return explain(deps, (args.EMAIL as string[] | undefined) ?? [], json);
     case 'sign-override':
       return signHeaders(deps, text(args.ARM)!, options);
@@ -186,40 +188,6 @@ async function history(
 
 function summary(p: RolloutPolicy): string {
   return `${p.killed ? 'KILLED ' : ''}${p.percent}% allow=${p.allow.length} deny=${p.deny.length} domains=[${p.domains.join(',')}] gate=${p.gateFuAuth ? 'on' : 'off'} salt=${p.salt.slice(0, 6)}…`;
-}
-
-async function explain(deps: RolloutCliDeps, emails: string[], json: boolean): Promise<ExitCode> {
-  for (const email of emails) validChange('explain', { op: 'allow_add', email });
-  const policy = await deps.repository.read();
-  const { rows } = await deps.pool.query<{ arm: string; reason: string; bucket: number }>(
-    `SELECT d.arm, d.reason, d.bucket
-       FROM unnest($1::text[]) WITH ORDINALITY AS e(email, n)
-       CROSS JOIN rollout_policy p
-       CROSS JOIN LATERAL authshift_rollout_decide(e.email, p) d
-      WHERE p.id = 1 ORDER BY e.n`,
-    [emails],
-  );
-  const answers = emails.map((email, i) => {
-    const mine = decideForEmail(email, policy);
-    const sql = rows[i]!;
-    return {
-      email,
-      arm: mine.arm,
-      reason: mine.reason,
-      bucket: mine.bucket ?? sql.bucket,
-      threshold: percentThreshold(policy.percent),
-      policy_version: policy.version,
-      sql: { arm: sql.arm, reason: sql.reason },
-      agree: sql.arm === mine.arm && sql.reason === mine.reason,
-    };
-  });
-  if (json) deps.out(JSON.stringify(answers));
-  else
-    for (const a of answers)
-      deps.out(
-        `${a.email}  →  ${a.arm}  (${a.reason}; bucket ${a.bucket} vs threshold ${a.threshold}; policy v${a.policy_version})${a.agree ? '' : `  MISMATCH: SQL says ${a.sql.arm}/${a.sql.reason}`}`,
-      );
-  return answers.every((a) => a.agree) ? EXIT.ok : EXIT.mismatch;
 }
 
 function signHeaders(deps: RolloutCliDeps, arm: string, options: OptionValues): ExitCode {

@@ -24,30 +24,46 @@ function count(
 
 const flag = (on: unknown, name: string) => (on === true ? name : `not-${name}`);
 
+type Select = (sql: string) => Promise<Record<string, unknown>[]>;
+interface Page {
+  limit: number;
+  offset: number;
+  total: unknown;
+}
+
 export async function listUsers(
   sequelize: Sequelize,
   options: { limit?: string | boolean; offset?: string | boolean },
   print: (line: string) => void,
 ): Promise<void> {
-  const page = {
+  const limits = {
     limit: count(options.limit, 'limit', 100, 1),
     offset: count(options.offset, 'offset', 0, 0),
   };
-  const select = (sql: string) =>
-    sequelize.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, replacements: page });
+  const select: Select = (sql) =>
+    sequelize.query<Record<string, unknown>>(sql, {
+      type: QueryTypes.SELECT,
+      replacements: limits,
+    });
   const [{ n: total } = { n: 0 }] = await select('SELECT count(*)::int AS n FROM users');
-  if (!(await twinsExist(sequelize))) {
-    print('phase 2: the consolidated users table (one row per account, both engines)');
-    const rows = await select(
-      `SELECT id, uuid, email, is_active, role, is_superuser, is_verified FROM users ORDER BY id LIMIT :limit OFFSET :offset`,
+  const page = { ...limits, total };
+  if (await twinsExist(sequelize)) await listTwins(select, page, print);
+  else await listConsolidated(select, page, print);
+}
+
+async function listConsolidated(select: Select, page: Page, print: (line: string) => void) {
+  print('phase 2: the consolidated users table (one row per account, both engines)');
+  const rows = await select(
+    `SELECT id, uuid, email, is_active, role, is_superuser, is_verified FROM users ORDER BY id LIMIT :limit OFFSET :offset`,
+  );
+  for (const r of rows)
+    print(
+      `id=${r.id} ${r.uuid} ${r.email}  ${flag(r.is_active, 'active')} role=${r.role} ${flag(r.is_superuser, 'superuser')} ${flag(r.is_verified, 'verified')}`,
     );
-    for (const r of rows)
-      print(
-        `id=${r.id} ${r.uuid} ${r.email}  ${flag(r.is_active, 'active')} role=${r.role} ${flag(r.is_superuser, 'superuser')} ${flag(r.is_verified, 'verified')}`,
-      );
-    print(`${rows.length} of ${total} account(s) from offset ${page.offset}`);
-    return;
-  }
+  print(`${rows.length} of ${page.total} account(s) from offset ${page.offset}`);
+}
+
+async function listTwins(select: Select, page: Page, print: (line: string) => void) {
   print(
     'phase 1: users (legacy engine) | its fu_users twin (new engine), then fu_users rows without a twin',
   );
@@ -70,6 +86,6 @@ export async function listUsers(
   );
   for (const o of orphans) print(`(no users twin) | fu_users ${o.id} ${o.email}`);
   print(
-    `${rows.length} of ${total} users row(s) from offset ${page.offset}${orphans.length ? `; ${orphans.length} fu_users row(s) without a twin` : ''}`,
+    `${rows.length} of ${page.total} users row(s) from offset ${page.offset}${orphans.length ? `; ${orphans.length} fu_users row(s) without a twin` : ''}`,
   );
 }

@@ -138,6 +138,8 @@ describe('ops commands run twice in a row (real processes)', function () {
     expect(await policy()).to.deep.equal(before.policy);
     const dry = await cli('cutover', ['--dry-run']);
     expect(dry.output).to.match(/state: already cut over/);
+    const listed = await cli('users', ['list', '--limit', '5']);
+    expect(listed.output).to.match(/^phase 2: the consolidated users table/);
     const relogin = await fetch(`${proxy.url}/auth/login`, {
       method: 'POST',
       headers: json,

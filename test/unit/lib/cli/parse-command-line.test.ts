@@ -89,7 +89,9 @@ describe('command line convention (src/lib/cli)', () => {
     expect(usage(['kill', '--reason'])).to.match(/option --reason needs a value/);
     expect(usage(['explain', 'a@b.c', '--json=yes'])).to.match(/option --json takes no value/);
     expect(usage(['kill', '--reason', 'a', '--reason', 'b'])).to.match(/given twice/);
-    expect(usage(['kill', '--reason', '-x'])).to.equal('--reason: a value starting with "-" must be written --reason=VALUE');
+    expect(usage(['kill', '--reason', '-x'])).to.equal(
+      '--reason: a value starting with "-" must be written --reason=VALUE',
+    );
   });
 
   it('when the command line is right, then verb, arguments and options come back typed', () => {
