@@ -21,7 +21,7 @@ import { isConservative, isCutOver, readOpsPhase } from './ops-phase.js';
 import { formatPreflight, runPreflight } from './preflight.js';
 import { ROLLBACK_STEPS } from './rollback-steps.js';
 import { describePolicy, readRolloutPolicy } from './rollout-policy-record.js';
-import { createRunState, type Run } from './run-state.js';
+import { createRunState, type Run, type RunState } from './run-state.js';
 import { runSteps } from './step-runner.js';
 
 export type { OpsDeps } from './ops-deps.js';
@@ -85,7 +85,7 @@ export function executeCutover(deps: OpsDeps): Promise<ExitCode> {
 }
 
 /** A resumed run keeps its snapshot label and the policy it found; a new one records both. */
-async function startCutoverRun(deps: OpsDeps, state: ReturnType<typeof createRunState>) {
+async function startCutoverRun(deps: OpsDeps, state: RunState) {
   const run = await state.resumeOrStart('cutover');
   if (run.resumed) deps.print(`[cutover] resuming run #${run.id}`);
   run.state.snapshot ??= `pre-cutover-${run.id}`;
@@ -141,14 +141,14 @@ async function rollbackSteps(
 }
 
 /** The cutover a rollback undoes: the latest that got past its read-only preflight. */
-async function lastCutoverThatChangedThings(state: ReturnType<typeof createRunState>) {
+async function lastCutoverThatChangedThings(state: RunState) {
   const runs = await state.recent('cutover');
   return runs.find((r) => r.steps.some((s) => s.name !== 'preflight'))?.id;
 }
 
 function stepRunContext<K extends 'cutover' | 'rollback'>(
   deps: OpsDeps,
-  state: ReturnType<typeof createRunState>,
+  state: RunState,
   run: Run<K>,
 ) {
   return {
