@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import { drain, listen, onShutdownSignal } from '../src/lib/http/serve.js';
 import { createAdminServer } from './admin/admin-server.js';
-import { runEntry } from './cli/run-entry.js';
+import { runMain } from '../src/lib/cli/run-cli.js';
 import { ClusterRegistry, answerMetricRequests } from './cluster/cluster-metrics.js';
 import { createSupervisor } from './cluster/supervisor.js';
 import { createWorkerBoard } from './cluster/worker-board.js';
@@ -17,7 +17,7 @@ import { loadProxyConfig, type ProxyConfig } from './config.js';
 import { buildProxyDeps } from './deps.js';
 import { createProxyServer } from './server.js';
 
-runEntry(async () => {
+runMain(async () => {
   const config = loadProxyConfig(process.env);
   if (config.workers > 1 && cluster.isPrimary) return runClusterPrimary(config);
   return runDataPlane(config);

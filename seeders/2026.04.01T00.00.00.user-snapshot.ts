@@ -1,11 +1,13 @@
 import type { Migration } from '../src/db/migrator.js';
+import { SNAPSHOT_ORIGINS, type SnapshotOrigin } from '../src/snapshot/snapshot-manifest.js';
 import { createSnapshotService } from '../src/snapshot/snapshot-service.js';
 
 /**
- * The reversible snapshot seeder (invariant 5). `up` captures the user tables under
- * `--label` (params.label); `down` restores that snapshot, re-verified by checksum, keeping the
- * accounts and password changes made after it. Run through `npm run snapshot`, which re-runs it
- * once per label; it manages its own REPEATABLE READ transaction.
+ * The reversible snapshot seeder (invariant 5). `up` captures the user tables under `--label`
+ * (params.label; params.origin says which command took it, `manual` by default); `down` restores
+ * that snapshot, re-verified by checksum, keeping the accounts and password changes made after
+ * it. Run through `npm run snapshot` (and the ops commands), once per label, never recorded as
+ * applied; it manages its own REPEATABLE READ transaction.
  */
 export const transactional = false;
 
@@ -15,8 +17,11 @@ const labelOf = (params: Readonly<Record<string, string>>): string => {
   return params.label;
 };
 
+const originOf = (params: Readonly<Record<string, string>>): SnapshotOrigin =>
+  SNAPSHOT_ORIGINS.find((o) => o === params.origin) ?? 'manual';
+
 export const up: Migration = async ({ context: { sequelize, params, log } }) => {
-  const manifest = await createSnapshotService(sequelize).create(labelOf(params));
+  const manifest = await createSnapshotService(sequelize).create(labelOf(params), originOf(params));
   for (const [table, figures] of Object.entries(manifest.tables))
     log(`snapshot ${manifest.label}: ${table} ${figures.rows} rows, checksum ${figures.checksum}`);
 };
@@ -24,6 +29,10 @@ export const up: Migration = async ({ context: { sequelize, params, log } }) => 
 export const down: Migration = async ({ context: { sequelize, params, log } }) => {
   const report = await createSnapshotService(sequelize).restore(labelOf(params));
   log(
-    `restored ${report.label}: rewritten ${JSON.stringify(report.rewritten)}, kept newer ${JSON.stringify(report.keptNewer)}, password changes re-applied ${report.passwordChangesReapplied}`,
+    `restored ${report.label}: rewritten ${JSON.stringify(report.rewritten)}, kept newer ${JSON.stringify(report.keptNewer)}, password changes re-applied ${report.passwordChangesReapplied}, new-engine rows aligned with their restored twin ${report.twinsAligned}`,
   );
+  if (report.twinsDisagreeing > 0)
+    log(
+      `${report.twinsDisagreeing} twin pair(s) disagree as they did when ${report.label} was taken: review with npm run users -- reconcile, apply with --apply`,
+    );
 };

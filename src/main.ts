@@ -9,9 +9,9 @@ import { resolveDatabase } from './db/database-url.js';
 import { buildDeps } from './deps.js';
 import { createLogger } from './lib/logger.js';
 import { drain, listen, onShutdownSignal } from './lib/http/serve.js';
-import { runCli } from './cli/run-cli.js';
+import { runMain } from './lib/cli/run-cli.js';
 
-runCli(async () => {
+runMain(async () => {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'monolith' });
   const database = await resolveDatabase(config, logger);

@@ -4,18 +4,17 @@
  * stdout, the fault-test hook, and closing it all whatever the outcome.
  */
 import type { Config } from '../config/load-config.js';
-import type { OpsDeps } from '../cutover/ops.js';
-import { buildOpsDeps } from '../cutover/ops-deps.js';
+import { buildOpsDeps, type OpsDeps } from '../cutover/ops-deps.js';
 import { resolveDatabase } from '../db/database-url.js';
 import { createSequelize } from '../db/sequelize.js';
-import { createLogger } from '../lib/logger.js';
+import { cliLogger } from './cli-session.js';
 
 export async function withOpsDeps<T>(
   config: Config,
   options: { name: string; smokeUrl: string | null },
   work: (deps: OpsDeps) => Promise<T>,
 ): Promise<T> {
-  const logger = createLogger({ level: 'warn', name: options.name });
+  const logger = cliLogger(options.name);
   const database = await resolveDatabase(config, logger);
   const sequelize = createSequelize({ url: database.url, poolMax: 3, logger });
   const deps = buildOpsDeps({

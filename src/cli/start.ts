@@ -17,10 +17,10 @@ import { runDemoSeeder } from '../demo/run-demo-seeder.js';
 import { createLogger } from '../lib/logger.js';
 import { onShutdownSignal } from '../lib/http/serve.js';
 import { waitForUrl } from '../lib/http/wait-for-url.js';
-import { runCli } from './run-cli.js';
+import { runMain } from '../lib/cli/run-cli.js';
 import { stackServices } from './stack-services.js';
 
-runCli(async () => {
+runMain(async () => {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'start' });
   const database = await resolveDatabase(config, logger);

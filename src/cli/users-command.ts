@@ -1,84 +1,125 @@
-import { parseArgs } from 'node:util';
 import type { AppDeps } from '../deps.js';
 import { findSubject } from '../fu-auth/lazy-migration.js';
-import type { FuUser } from '../fu-auth/store/user-store.js';
+import type { FuUser, LegacyCandidate } from '../fu-auth/store/user-store.js';
 import { registrableEmail } from '../fu-auth/validation/email-address.js';
-
-const USAGE = `usage: npm run users -- <command>
-  create EMAIL --password P [--superuser] [--verified]
-  promote EMAIL [--verified]      make a superuser (a legacy-only account is imported first)
-  deactivate EMAIL
-  list [--limit N] [--offset N]`;
+import { CliError, UsageError } from '../lib/cli/cli-error.js';
+import { EXIT, type ExitCode } from '../lib/cli/exit-codes.js';
+import { parseCommandLine } from '../lib/cli/parse-command-line.js';
+import type { RunnableCommandLine } from '../lib/cli/run-cli.js';
+import { runDedupeCommand } from './dedupe-command.js';
+import { runReconcileCommand } from './reconcile-command.js';
+import { USERS_CLI } from './users-cli.js';
+import { listUsers } from './users-list.js';
 
 const CLI = { ip: undefined, userAgent: undefined, requestId: 'cli' };
 
 /**
  * The user CLI's commands, on the same manager as the HTTP API, so the password policy, hooks and
  * write-back to the legacy table apply here too. Returns the exit code; `print` gets the output.
+ * (For tests and callers holding an argv: the entry point parses before it connects.)
  */
 export async function runUsersCommand(
   deps: AppDeps,
   argv: string[],
   print: (line: string) => void,
-): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      password: { type: 'string' },
-      superuser: { type: 'boolean', default: false },
-      verified: { type: 'boolean', default: false },
-      limit: { type: 'string', default: '100' },
-      offset: { type: 'string', default: '0' },
-    },
-  });
-  const [command, email] = positionals;
-  const { manager, store } = deps.fuAuth.deps;
-  const show = (user: FuUser) =>
-    `${user.id}  ${user.email}  active=${user.isActive} superuser=${user.isSuperuser} verified=${user.isVerified} legacy_id=${user.legacyUserId ?? '-'}`;
-
-  if (command === 'list') {
-    for (const user of await store().list(Number(values.limit), Number(values.offset)))
-      print(show(user));
-    return 0;
+): Promise<ExitCode> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(USERS_CLI, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    print(error.message);
+    return EXIT.usage;
   }
-  if (!email || !['create', 'promote', 'deactivate'].includes(command ?? '')) {
-    print(USAGE);
-    return 2;
+  if (parsed.kind === 'help') {
+    print(parsed.text);
+    return parsed.exitCode;
   }
-  if (command === 'create') {
-    const normalized = registrableEmail(email);
-    if (!normalized.ok) throw new Error(`invalid e-mail: ${normalized.reason}`);
-    if (!values.password) throw new Error('--password is required');
-    const user = await manager.create(
-      {
-        email: normalized.email,
-        password: values.password,
-        isSuperuser: values.superuser,
-        isVerified: values.verified,
-      },
-      CLI,
-    );
-    print(`created ${show(user)}`);
-    return 0;
-  }
-  const user = await existingUser(deps, email);
-  const update =
-    command === 'promote'
-      ? { is_superuser: true, ...(values.verified ? { is_verified: true } : {}) }
-      : { is_active: false };
-  print(`updated ${show(await manager.update(user, update, CLI))}`);
-  return 0;
+  return executeUsersCommand(deps, parsed, print);
 }
 
-/** The user an e-mail names; a legacy-only account is imported (same identity) so it can change. */
-async function existingUser(deps: AppDeps, email: string): Promise<FuUser> {
+const show = (user: FuUser) =>
+  `${user.id}  ${user.email}  active=${user.isActive} superuser=${user.isSuperuser} verified=${user.isVerified} legacy_id=${user.legacyUserId ?? '-'}`;
+
+export async function executeUsersCommand(
+  deps: AppDeps,
+  { verb, args, options }: RunnableCommandLine,
+  print: (line: string) => void,
+): Promise<ExitCode> {
+  const email = String(args.EMAIL ?? '');
+  switch (verb) {
+    case 'list':
+      await listUsers(deps.sequelize, options, print);
+      return EXIT.ok;
+    case 'dedupe':
+      return runDedupeCommand(deps, options, print);
+    case 'reconcile':
+      return runReconcileCommand(deps, options, print);
+    case 'create':
+      return create(deps, email, options, print);
+    case 'promote':
+      return change(deps, email, print, {
+        done: (u) => u.isSuperuser && (options.verified !== true || u.isVerified),
+        update: { is_superuser: true, ...(options.verified === true ? { is_verified: true } : {}) },
+        already: 'already a superuser',
+      });
+    default:
+      return change(deps, email, print, {
+        done: (u) => !u.isActive,
+        update: { is_active: false },
+        already: 'already inactive on both engines',
+      });
+  }
+}
+
+async function create(
+  deps: AppDeps,
+  email: string,
+  options: RunnableCommandLine['options'],
+  print: (line: string) => void,
+): Promise<ExitCode> {
+  const normalized = registrableEmail(email);
+  if (!normalized.ok)
+    throw new UsageError(`create: "${email}" is not a valid e-mail address (${normalized.reason})`);
+  if (typeof options.password !== 'string') throw new UsageError('create needs --password P');
+  const user = await deps.fuAuth.deps.manager.create(
+    {
+      email: normalized.email,
+      password: options.password,
+      isSuperuser: options.superuser === true,
+      isVerified: options.verified === true,
+    },
+    CLI,
+  );
+  print(`created ${show(user)}`);
+  return EXIT.ok;
+}
+
+/** Promote or deactivate; a legacy-only account is imported only when something changes. */
+async function change(
+  deps: AppDeps,
+  email: string,
+  print: (line: string) => void,
+  what: {
+    done(state: Pick<FuUser, 'isActive' | 'isSuperuser' | 'isVerified'>): boolean;
+    update: Record<string, boolean>;
+    already: string;
+  },
+): Promise<ExitCode> {
   const store = deps.fuAuth.deps.store();
   const subject = await findSubject(store, email);
-  if (subject?.kind === 'user') return subject.user;
-  const imported = subject
-    ? await store.importLegacy(subject.candidate, subject.candidate.hashedPassword ?? '')
-    : null;
-  if (!imported) throw new Error(`no user with e-mail ${email}`);
-  return imported;
+  if (!subject) throw new CliError(EXIT.failed, `no user with e-mail ${email}`);
+  const state: Pick<FuUser, 'isActive' | 'isSuperuser' | 'isVerified'> =
+    subject.kind === 'user' ? subject.user : (subject.candidate satisfies LegacyCandidate);
+  if (what.done(state)) {
+    print(`${email}: ${what.already}; nothing changed`);
+    return EXIT.ok;
+  }
+  const user =
+    subject.kind === 'user'
+      ? subject.user
+      : await store.importLegacy(subject.candidate, subject.candidate.hashedPassword ?? '');
+  if (!user) throw new CliError(EXIT.failed, `no user with e-mail ${email}`);
+  print(`updated ${show(await deps.fuAuth.deps.manager.update(user, what.update, CLI))}`);
+  return EXIT.ok;
 }

@@ -53,6 +53,7 @@ export interface Config {
   routing: { secret: string; previousSecret: string | undefined; claimTtlSeconds: number };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
   cutover: { smokeUrl: string; propagationMs: number; batchSize: number };
+  snapshots: { keepAutomatic: number };
 }
 
 export function loadConfig(env: RawEnv): Config {
@@ -120,5 +121,6 @@ function toConfig(e: Env): Config {
       propagationMs: e.CUTOVER_PROPAGATION_MS,
       batchSize: e.CUTOVER_BATCH_SIZE,
     },
+    snapshots: { keepAutomatic: e.SNAPSHOT_KEEP_AUTOMATIC },
   };
 }

@@ -108,6 +108,9 @@ export const envSchema = z.object({
   CUTOVER_SMOKE_URL: url(['http', 'https']).default('http://127.0.0.1:8080'),
   CUTOVER_PROPAGATION_MS: positiveInt(1500),
   CUTOVER_BATCH_SIZE: positiveInt(20000),
+  // Automatic snapshots (taken by cutover, dedupe, reconcile) kept; older ones are dropped when a
+  // new one is taken. Manual snapshots are never dropped automatically.
+  SNAPSHOT_KEEP_AUTOMATIC: positiveInt(5),
 
   // Login and forgot-password throttling (contracts/fu_auth.md, deliberate deviation), counted in
   // PostgreSQL so every instance shares the counts. An office behind one IP must not notice it.

@@ -42,6 +42,8 @@ import {
   validateForeignKeys,
 } from './table-swap.js';
 import { isLockConflict } from '../db/conflict-retry.js';
+import { setLocalLockTimeout } from '../db/lock-timeout.js';
+import { retry } from '../lib/retry.js';
 
 export { RebuildError, retarget } from './table-swap.js';
 
@@ -103,18 +105,17 @@ export async function prepareRebuild(
   options: Pick<RebuildOptions, 'lockTimeoutMs' | 'swapAttempts'> = {},
 ): Promise<void> {
   const attempts = options.swapAttempts ?? 20;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sequelize.transaction((t) => prepareOnce(sequelize, shape, t, options.lockTimeoutMs));
-      return;
-    } catch (error) {
-      if (!lockBusy(error)) throw error;
-      if (attempt >= attempts)
-        throw new RebuildError(
+  await retry(
+    () => sequelize.transaction((t) => prepareOnce(sequelize, shape, t, options.lockTimeoutMs)),
+    {
+      attempts,
+      retryOn: lockBusy,
+      giveUp: () =>
+        new RebuildError(
           `could not lock users to install the capture triggers in ${attempts} attempts of ${options.lockTimeoutMs ?? 500} ms (long transactions on users?); nothing was changed: re-run to retry`,
-        );
-    }
-  }
+        ),
+    },
+  );
 }
 
 async function prepareOnce(
@@ -149,7 +150,7 @@ async function prepareOnce(
         RETURN NULL;
       END $$`);
   // Waits for writers in flight, so every write that the copy's snapshots miss is logged.
-  await q(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(lockTimeoutMs))}ms'`);
+  await setLocalLockTimeout(sequelize, t, lockTimeoutMs);
   for (const { table, key } of shape.capture)
     await q(`
         CREATE TRIGGER ${captureTriggerOf(shape)} AFTER INSERT OR UPDATE OR DELETE ON ${table}
@@ -335,24 +336,28 @@ export async function swap(
   options: Pick<RebuildOptions, 'log' | 'lockTimeoutMs' | 'swapAttempts'>,
 ): Promise<void> {
   const attempts = options.swapAttempts ?? 20;
-  for (let attempt = 1; ; attempt++) {
-    await cancelAutovacuum(sequelize, shape);
-    try {
+  await retry(
+    async (attempt) => {
+      await cancelAutovacuum(sequelize, shape);
       const heldMs = await swapOnce(sequelize, shape, options.lockTimeoutMs ?? 500);
       options.log(`swapped in; users was locked for ${heldMs} ms (attempt ${attempt})`);
-      return;
-    } catch (error) {
-      if (!lockBusy(error)) throw error;
-      if (attempt >= attempts)
-        throw new RebuildError(
-          `could not lock users for the swap in ${attempts} attempts of ${options.lockTimeoutMs ?? 500} ms (long transactions on users or tables referencing it?); the rebuild is kept: re-run to retry`,
+    },
+    {
+      attempts,
+      retryOn: lockBusy,
+      // Writes kept coming while we waited: replay them now, so the next attempt's swap is short.
+      between: async () => {
+        await sequelize.transaction(
+          { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ },
+          (t) => catchUp(sequelize, shape, t),
         );
-      await sequelize.transaction(
-        { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ },
-        (t) => catchUp(sequelize, shape, t),
-      );
-    }
-  }
+      },
+      giveUp: () =>
+        new RebuildError(
+          `could not lock users for the swap in ${attempts} attempts of ${options.lockTimeoutMs ?? 500} ms (long transactions on users or tables referencing it?); the rebuild is kept: re-run to retry`,
+        ),
+    },
+  );
 }
 
 /**
@@ -385,7 +390,7 @@ async function swapOnce(sequelize: Sequelize, shape: RebuildShape, lockTimeoutMs
       ...shape.capture.map((c) => c.table),
       ...(await swapLockSet(sequelize, t, REBUILT_TABLE)),
     ].filter((name, i, all) => all.indexOf(name) === i);
-    await q(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(lockTimeoutMs))}ms'`);
+    await setLocalLockTimeout(sequelize, t, lockTimeoutMs);
     await q(`LOCK TABLE ${locked.join(', ')} IN ACCESS EXCLUSIVE MODE`);
     const started = Date.now();
     await catchUp(sequelize, shape, t);

@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sequelize } from 'sequelize';
 import { isLockConflict } from '../db/conflict-retry.js';
+import { setLocalLockTimeout } from '../db/lock-timeout.js';
+import { retry } from '../lib/retry.js';
 
 export interface ShortLockDdl {
   /** `LOCK TABLE` clauses taken first, in the order writers use the tables. */
@@ -16,19 +17,13 @@ export interface ShortLockDdl {
  * fails: this transaction gives up, lets the writers through, and tries again.
  */
 export async function runShortLockDdl(sequelize: Sequelize, ddl: ShortLockDdl): Promise<void> {
-  const attempts = ddl.attempts ?? 20;
-  const lockTimeoutMs = Math.max(1, Math.round(ddl.lockTimeoutMs ?? 500));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sequelize.transaction(async (transaction) => {
-        await sequelize.query(`SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`, { transaction });
+  await retry(
+    () =>
+      sequelize.transaction(async (transaction) => {
+        await setLocalLockTimeout(sequelize, transaction, ddl.lockTimeoutMs ?? 500);
         for (const lock of ddl.locks) await sequelize.query(`LOCK TABLE ${lock}`, { transaction });
         for (const sql of ddl.statements) await sequelize.query(sql, { transaction });
-      });
-      return;
-    } catch (error) {
-      if (!isLockConflict(error) || attempt >= attempts) throw error;
-      await sleep(20 * attempt);
-    }
-  }
+      }),
+    { attempts: ddl.attempts ?? 20, retryOn: isLockConflict, pauseMs: (attempt) => 20 * attempt },
+  );
 }

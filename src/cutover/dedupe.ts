@@ -1,57 +1,100 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { CliError } from '../lib/cli/cli-error.js';
+import { EXIT } from '../lib/cli/exit-codes.js';
+import { findDuplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
 
 /**
- * Resolves e-mail addresses held by several accounts that differ only by case (the legacy quirk),
- * which must be gone before the case-insensitive unique index. One rule, documented in the
- * README: per address, the most recently active account keeps it (latest `last_login_at`, then
- * latest `updated_at`, then the highest id); every other one gets a unique alias address
- * (`local+dedupe-<id>@domain`), is deactivated (both engines refuse it), and is listed in the
- * report so support can contact the person. The caller takes a snapshot first.
+ * Resolves addresses held by several legacy accounts (the legacy case quirk, and spellings that
+ * are the same canonical address), which must be gone before consolidation's unique index. The
+ * keeper is chosen by duplicate-groups.ts; every other account of the group (a loser) gets a
+ * unique alias address (`local+dedupe-<id>@domain`) and is deactivated on both engines, and the
+ * caller notifies it by e-mail and lists it in the report. The caller takes a snapshot first.
  */
-export interface DedupeEntry {
+export interface DedupeLoser {
   id: number;
   oldEmail: string;
   newEmail: string;
   keeperId: number;
   keeperEmail: string;
+  rule: DuplicateGroup['rule'];
 }
 
-const PLAN_SQL = `
-  WITH ranked AS (
-    SELECT id, email, lower(email) AS address,
-           row_number() OVER (PARTITION BY lower(email)
-                              ORDER BY last_login_at DESC NULLS LAST, updated_at DESC, id DESC) AS rank
-      FROM users
-     WHERE lower(email) IN (SELECT lower(email) FROM users GROUP BY 1 HAVING count(*) > 1))
-  SELECT l.id, l.email AS "oldEmail",
-         left(split_part(l.email, '@', 1), 160) || '+dedupe-' || l.id || '@' || split_part(l.email, '@', 2) AS "newEmail",
-         k.id AS "keeperId", k.email AS "keeperEmail"
-    FROM ranked l JOIN ranked k ON k.address = l.address AND k.rank = 1
-   WHERE l.rank > 1
-   ORDER BY l.address, l.id`;
+export interface DedupePlan {
+  groups: DuplicateGroup[];
+  losers: DedupeLoser[];
+  /** Groups left alone until an operator names the keeper. */
+  ambiguous: DuplicateGroup[];
+}
 
-export async function planDedupe(sequelize: Sequelize): Promise<DedupeEntry[]> {
-  return sequelize.query<DedupeEntry>(PLAN_SQL, { type: QueryTypes.SELECT });
+export function aliasFor(email: string, id: number): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at).slice(0, 160)}+dedupe-${id}@${email.slice(at + 1)}`;
+}
+
+function planOf(groups: DuplicateGroup[]): DedupePlan {
+  const losers = groups.flatMap((group) => {
+    const keeper = group.members.find((m) => m.id === group.keeperId);
+    if (!keeper) return [];
+    return group.members
+      .filter((m) => m !== keeper)
+      .map((m) => ({
+        id: m.id,
+        oldEmail: m.email,
+        newEmail: aliasFor(m.email, m.id),
+        keeperId: keeper.id,
+        keeperEmail: keeper.email,
+        rule: group.rule,
+      }));
+  });
+  return { groups, losers, ambiguous: groups.filter((g) => g.keeperId === undefined) };
+}
+
+/** Refuses a --keep that does not name a confirmed account of an ambiguous group. */
+function checkChoices(groups: DuplicateGroup[], keep: readonly number[]): void {
+  for (const id of keep) {
+    const group = groups.find((g) => g.members.some((m) => m.id === id));
+    const member = group?.members.find((m) => m.id === id);
+    if (!group?.ambiguous || !member?.confirmed)
+      throw new CliError(
+        EXIT.usage,
+        `--keep ${id} is not a confirmed account of an ambiguous group (the rule decides every other group); nothing was changed`,
+      );
+  }
+}
+
+export async function planDedupe(
+  sequelize: Sequelize,
+  options: { keep?: readonly number[] } = {},
+): Promise<DedupePlan> {
+  const groups = await findDuplicateGroups(sequelize, options);
+  checkChoices(groups, options.keep ?? []);
+  return planOf(groups);
 }
 
 /** Applies the plan in one transaction (all or nothing); returns what was changed. */
-export async function applyDedupe(sequelize: Sequelize, now: Date): Promise<DedupeEntry[]> {
+export async function applyDedupe(
+  sequelize: Sequelize,
+  now: Date,
+  options: { keep?: readonly number[] } = {},
+): Promise<DedupePlan> {
   return sequelize.transaction(async (transaction) => {
     await sequelize.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE', { transaction });
-    const plan = await sequelize.query<DedupeEntry>(PLAN_SQL, {
-      type: QueryTypes.SELECT,
-      transaction,
-    });
-    for (const entry of plan) {
+    const groups = await findDuplicateGroups(sequelize, { ...options, transaction });
+    checkChoices(groups, options.keep ?? []);
+    const plan = planOf(groups);
+    for (const loser of plan.losers) {
+      const replacements = { email: loser.newEmail, id: loser.id, now };
       // '0' fits the SMALLINT of phase 1 and the BOOLEAN of phase 2.
       await sequelize.query(
         `UPDATE users SET email = :email, is_active = '0', updated_at = :now WHERE id = :id`,
-        { replacements: { email: entry.newEmail, id: entry.id, now }, transaction },
+        { replacements, transaction },
       );
       await sequelize.query(
         `UPDATE fu_users SET email = :email, is_active = false, updated_at = :now WHERE legacy_user_id = :id`,
-        { replacements: { email: entry.newEmail, id: entry.id, now }, transaction },
+        { replacements, transaction, type: QueryTypes.UPDATE },
       );
+      // A loser is deactivated: its sessions end on both engines, in this transaction.
+      await sequelize.query('SELECT authshift_end_sessions(:id)', { replacements, transaction });
     }
     return plan;
   });

@@ -1,4 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { describeDrift, findDriftedTwins, type DriftedTwin } from '../twins/twin-drift.js';
+import { describeGroup, findDuplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
 
 /**
  * What must be true before consolidation, read without changing anything (`cutover --dry-run`
@@ -8,7 +10,8 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 export interface PreflightReport {
   pendingMigrations: string[];
   pendingConsolidation: string[];
-  caseDuplicates: { address: string; accounts: { id: number; email: string }[] }[];
+  /** Legacy accounts sharing one canonical address, with who keeps it (or ambiguous). */
+  duplicateGroups: DuplicateGroup[];
   hashCensus: Record<string, number>;
   unverifiable: { id: number; email: string }[];
   unverifiableCount: number;
@@ -16,7 +19,8 @@ export interface PreflightReport {
   inactiveUsers: number;
   fuWithoutTwin: { id: string; email: string }[];
   legacyWithoutFu: number;
-  twinDisagreements: { id: number; email: string; fuEmail: string }[];
+  /** Twin pairs that disagree, each with the fields (e-mail, active, superuser, verified, password). */
+  twinDisagreements: DriftedTwin[];
   blockers: string[];
 }
 
@@ -35,17 +39,6 @@ export async function runPreflight(
 ): Promise<PreflightReport> {
   const select = <T extends object>(sql: string) =>
     sequelize.query<T>(sql, { type: QueryTypes.SELECT });
-  const dupRows = await select<{ address: string; id: number; email: string }>(
-    `SELECT lower(email) AS address, id, email FROM users
-      WHERE lower(email) IN (SELECT lower(email) FROM users GROUP BY 1 HAVING count(*) > 1)
-      ORDER BY 1, id`,
-  );
-  const caseDuplicates = new Map<string, { id: number; email: string }[]>();
-  for (const r of dupRows)
-    caseDuplicates.set(r.address, [
-      ...(caseDuplicates.get(r.address) ?? []),
-      { id: r.id, email: r.email },
-    ]);
   const census = await select<{ format: string; n: string }>(
     `SELECT ${HASH_FORMAT_SQL} AS format, count(*) AS n FROM users GROUP BY 1 ORDER BY 1`,
   );
@@ -60,17 +53,11 @@ export async function runPreflight(
   const fuWithoutTwin = await select<{ id: string; email: string }>(
     `SELECT id::text, email FROM fu_users WHERE legacy_user_id IS NULL ORDER BY email LIMIT ${LISTED}`,
   );
-  // Only possible with write-back off: the twin would not know which side is right.
-  const twinDisagreements = await select<{ id: number; email: string; fuEmail: string }>(
-    `SELECT u.id, u.email, f.email AS "fuEmail" FROM fu_users f JOIN users u ON u.id = f.legacy_user_id
-      WHERE u.email <> f.email OR (u.is_active::text IN ('1', 'true')) <> f.is_active
-      ORDER BY u.id LIMIT ${LISTED}`,
-  );
   const hashCensus = Object.fromEntries(census.map((r) => [r.format, Number(r.n)]));
   const report: PreflightReport = {
     pendingMigrations: pending.migrations,
     pendingConsolidation: pending.consolidation,
-    caseDuplicates: [...caseDuplicates].map(([address, accounts]) => ({ address, accounts })),
+    duplicateGroups: await findDuplicateGroups(sequelize),
     hashCensus,
     unverifiable,
     unverifiableCount: hashCensus.unknown ?? 0,
@@ -78,7 +65,7 @@ export async function runPreflight(
     inactiveUsers: Number(counts?.inactive ?? 0),
     fuWithoutTwin,
     legacyWithoutFu: Number(counts?.legacy_only ?? 0),
-    twinDisagreements,
+    twinDisagreements: await findDriftedTwins(sequelize, { limit: LISTED }),
     blockers: [],
   };
   report.blockers = blockersOf(report);
@@ -87,13 +74,19 @@ export async function runPreflight(
 
 export function blockersOf(report: PreflightReport): string[] {
   const blockers: string[] = [];
+  const ambiguous = report.duplicateGroups.filter((g) => g.ambiguous).length;
+  const decided = report.duplicateGroups.length - ambiguous;
   if (report.pendingMigrations.length > 0)
     blockers.push(
       `${report.pendingMigrations.length} pending migration(s): run npm run migrate -- up`,
     );
-  if (report.caseDuplicates.length > 0)
+  if (decided > 0)
     blockers.push(
-      `${report.caseDuplicates.length} e-mail address(es) held by several accounts differing only by case: run npm run users -- dedupe`,
+      `${decided} e-mail address(es) held by several accounts (same canonical address): run npm run users -- dedupe --apply`,
+    );
+  if (ambiguous > 0)
+    blockers.push(
+      `${ambiguous} ambiguous address group(s) (several confirmed accounts): an operator names each keeper with npm run users -- dedupe --apply --keep ID`,
     );
   if (report.fuWithoutTwin.length > 0)
     blockers.push(
@@ -101,20 +94,17 @@ export function blockersOf(report: PreflightReport): string[] {
     );
   if (report.twinDisagreements.length > 0)
     blockers.push(
-      `${report.twinDisagreements.length}+ twin(s) whose e-mail or is_active differ between users and fu_users (write-back was off?): reconcile them`,
+      `${report.twinDisagreements.length}${report.twinDisagreements.length >= LISTED ? '+' : ''} twin(s) disagree between users and fu_users: review with npm run users -- reconcile, apply with --apply`,
     );
   return blockers;
 }
 
 export function formatPreflight(report: PreflightReport): string[] {
-  const lines = [
+  const census = Object.entries(report.hashCensus).map(([f, n]) => `${f}=${n}`);
+  return [
     `pending migrations: ${report.pendingMigrations.length ? report.pendingMigrations.join(', ') : 'none'}`,
     `consolidation steps to run: ${report.pendingConsolidation.length}`,
-    `hash formats: ${
-      Object.entries(report.hashCensus)
-        .map(([f, n]) => `${f}=${n}`)
-        .join(' ') || 'no users'
-    }`,
+    `hash formats: ${census.join(' ') || 'no users'}`,
     `NULL passwords (invited, cannot log in until they set one): ${report.nullPasswords}`,
     `unverifiable hashes (unknown format, cannot log in on either engine): ${report.unverifiableCount}`,
     ...report.unverifiable.map((u) => `  unverifiable: id=${u.id} ${u.email}`),
@@ -122,16 +112,11 @@ export function formatPreflight(report: PreflightReport): string[] {
     `legacy users without a fu_users row (legacy-only, fine): ${report.legacyWithoutFu}`,
     `fu_users rows without a legacy twin: ${report.fuWithoutTwin.length}`,
     ...report.fuWithoutTwin.map((f) => `  no twin: ${f.id} ${f.email}`),
-    `case-only duplicate addresses: ${report.caseDuplicates.length}`,
-    ...report.caseDuplicates.map(
-      (d) => `  ${d.address}: ${d.accounts.map((a) => `id=${a.id} ${a.email}`).join(', ')}`,
-    ),
+    `addresses held by several accounts (canonical duplicates): ${report.duplicateGroups.length}`,
+    ...report.duplicateGroups.map((g) => `  ${describeGroup(g)}`),
     `twins that disagree: ${report.twinDisagreements.length}`,
-    ...report.twinDisagreements.map((t) => `  id=${t.id} users=${t.email} fu_users=${t.fuEmail}`),
-  ];
-  lines.push(
+    ...report.twinDisagreements.map((t) => `  ${describeDrift(t)}`),
     report.blockers.length === 0 ? 'blockers: none' : `blockers (${report.blockers.length}):`,
     ...report.blockers.map((b) => `  BLOCKER ${b}`),
-  );
-  return lines;
+  ];
 }

@@ -1,6 +1,11 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { z } from 'zod';
 
-/** One cutover or rollback run as kept in `cutover_runs`: where it is, and what each step did. */
+/**
+ * One cutover or rollback run as kept in `cutover_runs`: where it is, what each step did, and the
+ * command's own state — a typed record per command, parsed (not cast) when read back, so a
+ * renamed field fails here and not three steps later.
+ */
 export type RunKind = 'cutover' | 'rollback';
 export type RunStatus = 'running' | 'done' | 'failed' | 'rolled_back' | 'interrupted';
 
@@ -13,12 +18,43 @@ export interface StepRecord {
   error?: string;
 }
 
-export interface Run {
+/** The routing part of the rollout policy, as the cutover found it (restored by the rollback). */
+export const policyRecordSchema = z.object({
+  version: z.number(),
+  killed: z.boolean(),
+  percent: z.number(),
+  allow: z.array(z.string()),
+  deny: z.array(z.string()),
+  domains: z.array(z.string()),
+  gateFuAuth: z.boolean(),
+});
+export type PolicyRecord = z.infer<typeof policyRecordSchema>;
+
+const STATE_SCHEMAS = {
+  cutover: z.object({
+    /** Label of the snapshot this run takes (kept across resumes). */
+    snapshot: z.string().optional(),
+    /** The rollout policy in force when the run started; null without a control plane. */
+    policyBefore: policyRecordSchema.nullable().optional(),
+    /** The smoke test's throw-away account, recorded before it exists so a resume removes it. */
+    smokeAccount: z.string().optional(),
+  }),
+  rollback: z.object({
+    /** `users` rows before the rollback: none may disappear. */
+    usersBefore: z.number().optional(),
+    /** The cutover run being rolled back, whose recorded policy is restored at the end. */
+    cutoverRun: z.number().optional(),
+  }),
+};
+
+export type RunStateOf<K extends RunKind> = z.infer<(typeof STATE_SCHEMAS)[K]>;
+
+export interface Run<K extends RunKind> {
   id: number;
-  kind: RunKind;
+  kind: K;
   status: RunStatus;
   steps: StepRecord[];
-  state: Record<string, unknown>;
+  state: RunStateOf<K>;
   resumed: boolean;
 }
 
@@ -27,14 +63,25 @@ interface RunRow {
   kind: RunKind;
   status: RunStatus;
   steps: StepRecord[];
-  state: Record<string, unknown>;
+  state: unknown;
 }
 
+function toRun<K extends RunKind>(kind: K, row: RunRow, resumed: boolean): Run<K> {
+  const state = STATE_SCHEMAS[kind].parse(row.state ?? {}) as RunStateOf<K>;
+  return { id: row.id, kind, status: row.status, steps: row.steps, state, resumed };
+}
+
+const COLUMNS = 'id, kind, status, steps, state';
+const OPEN = `status IN ('running', 'interrupted')`;
+
 export function createRunState(sequelize: Sequelize) {
+  const select = (sql: string, replacements: Record<string, unknown>) =>
+    sequelize.query<RunRow>(sql, { replacements, type: QueryTypes.SELECT });
+
   async function save(
-    run: Run,
-    patch: { status?: RunStatus; error?: string | null; current?: string | null },
-  ) {
+    run: Run<RunKind>,
+    patch: { status?: RunStatus; error?: string | null; current?: string | null } = {},
+  ): Promise<void> {
     await sequelize.query(
       `UPDATE cutover_runs SET steps = :steps::jsonb, state = :state::jsonb,
               status = COALESCE(:status, status), current_step = :current,
@@ -57,43 +104,51 @@ export function createRunState(sequelize: Sequelize) {
   }
 
   return {
-    /** The unfinished run of this kind if there is one (a crash, a kill, a lost database), else a new one. */
-    async resumeOrStart(kind: RunKind): Promise<Run> {
-      const [open] = await sequelize.query<RunRow>(
-        `SELECT id, kind, status, steps, state FROM cutover_runs
-          WHERE kind = :kind AND status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1`,
-        { replacements: { kind }, type: QueryTypes.SELECT },
+    save,
+
+    /** The unfinished run of this kind (a crash, a kill, a lost database), if there is one. */
+    async open<K extends RunKind>(kind: K): Promise<Run<K> | null> {
+      const [row] = await select(
+        `SELECT ${COLUMNS} FROM cutover_runs WHERE kind = :kind AND ${OPEN} ORDER BY id DESC LIMIT 1`,
+        { kind },
       );
+      return row ? toRun(kind, row, true) : null;
+    },
+
+    /** The open run of this kind, marked running again, or a new one. */
+    async resumeOrStart<K extends RunKind>(kind: K): Promise<Run<K>> {
+      const open = await this.open(kind);
       if (open) {
         await sequelize.query(`UPDATE cutover_runs SET status = 'running' WHERE id = :id`, {
           replacements: { id: open.id },
         });
-        return { ...open, status: 'running', resumed: true };
+        return { ...open, status: 'running' };
       }
-      const [row] = await sequelize.query<RunRow>(
-        `INSERT INTO cutover_runs (kind, status) VALUES (:kind, 'running')
-         RETURNING id, kind, status, steps, state`,
-        { replacements: { kind }, type: QueryTypes.SELECT },
+      const [row] = await select(
+        `INSERT INTO cutover_runs (kind, status) VALUES (:kind, 'running') RETURNING ${COLUMNS}`,
+        { kind },
       );
-      return { ...row!, resumed: false };
+      return toRun(kind, row!, false);
     },
 
-    async abandon(kind: RunKind): Promise<void> {
-      await sequelize.query(
-        `UPDATE cutover_runs SET status = 'failed', error = COALESCE(error, 'superseded'), finished_at = now()
-          WHERE kind = :kind AND status IN ('running', 'interrupted')`,
-        { replacements: { kind } },
+    /** Closes every open run of this kind (it must start over, not resume). */
+    async abandon(kind: RunKind, why = 'superseded'): Promise<number> {
+      const closed = await select(
+        `UPDATE cutover_runs SET status = 'failed', error = COALESCE(error, :why), finished_at = now()
+          WHERE kind = :kind AND ${OPEN} RETURNING ${COLUMNS}`,
+        { kind, why },
       );
+      return closed.length;
     },
 
-    async stepStarted(run: Run, name: string): Promise<void> {
+    async stepStarted(run: Run<RunKind>, name: string): Promise<void> {
       run.steps = run.steps.filter((s) => s.name !== name || s.status === 'done');
       run.steps.push({ name, status: 'running', startedAt: new Date().toISOString() });
       await save(run, { current: name });
     },
 
     async stepFinished(
-      run: Run,
+      run: Run<RunKind>,
       name: string,
       outcome: Omit<StepRecord, 'name' | 'startedAt'>,
     ): Promise<void> {
@@ -102,15 +157,16 @@ export function createRunState(sequelize: Sequelize) {
       await save(run, { current: name });
     },
 
-    finish: (run: Run, status: RunStatus, error?: string) =>
+    finish: (run: Run<RunKind>, status: RunStatus, error?: string) =>
       save(run, { status, error: error ?? null }),
 
-    async latest(kind: RunKind): Promise<RunRow | null> {
-      const [row] = await sequelize.query<RunRow>(
-        `SELECT id, kind, status, steps, state FROM cutover_runs WHERE kind = :kind ORDER BY id DESC LIMIT 1`,
-        { replacements: { kind }, type: QueryTypes.SELECT },
+    /** Recent runs of this kind, newest first. */
+    async recent<K extends RunKind>(kind: K, limit = 20): Promise<Run<K>[]> {
+      const rows = await select(
+        `SELECT ${COLUMNS} FROM cutover_runs WHERE kind = :kind ORDER BY id DESC LIMIT :limit`,
+        { kind, limit },
       );
-      return row ?? null;
+      return rows.map((row) => toRun(kind, row, false));
     },
   };
 }

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sequelize, Transaction } from 'sequelize';
+import { retry } from '../lib/retry.js';
 
 /**
  * PostgreSQL answers some concurrent work with an error that means "try again", not "this is
@@ -36,17 +36,14 @@ export function isLockConflict(error: unknown): boolean {
  * pause) when PostgreSQL chose it as the loser of a race. Only for work whose effects are all in
  * the transaction: hashing before it and hooks after it are not repeated.
  */
-export async function transactionWithRetry<T>(
+export function transactionWithRetry<T>(
   sequelize: Sequelize,
   work: (transaction: Transaction) => Promise<T>,
   attempts = 4,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await sequelize.transaction(work);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
-      await sleep(5 * attempt + Math.floor(Math.random() * 10));
-    }
-  }
+  return retry(() => sequelize.transaction(work), {
+    attempts,
+    retryOn: isRetryableConflict,
+    pauseMs: (attempt) => 5 * attempt + Math.floor(Math.random() * 10),
+  });
 }

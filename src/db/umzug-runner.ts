@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
@@ -111,6 +112,15 @@ export function createUmzugRunner(options: UmzugRunnerOptions) {
     },
   };
 
+  /** The file of a step by name (source `.ts` or compiled `.js`). */
+  function fileOf(name: string): string {
+    const file = ['.ts', '.js']
+      .map((ext) => path.join(options.folder, `${name}${ext}`))
+      .find((candidate) => existsSync(candidate));
+    if (!file) throw new Error(`no step named ${name} in ${options.folder}`);
+    return file;
+  }
+
   async function runStep(file: string, direction: 'up' | 'down'): Promise<void> {
     const name = migrationName(file);
     const mod = (await import(pathToFileURL(file).href)) as MigrationModule;
@@ -168,8 +178,15 @@ export function createUmzugRunner(options: UmzugRunnerOptions) {
       }),
     pending: () => umzug.pending(),
     executed: () => umzug.executed(),
-    /** umzug's own CLI (up, down, pending, executed, create), under the same lock. */
-    runAsCLI: (argv: string[]) => locked(() => umzug.runAsCLI(argv)),
+    /**
+     * Runs one non-transactional step without recording it: a seeder meant to run again and
+     * again with other parameters (the snapshot seeder, once per label), so its applied/pending
+     * status never flips with the last run.
+     */
+    runUnrecorded: (name: string, direction: 'up' | 'down') =>
+      locked(() => runStep(fileOf(name), direction)),
+    /** A new step file from the template, named `<timestamp>.<name>.ts`. */
+    create: (name: string) => umzug.create({ name: `${name}.ts`, folder: options.folder }),
   };
 }
 

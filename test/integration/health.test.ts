@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
+import { ownDatabaseId } from '../../src/cutover/smoke-target.js';
 import { createMigrator } from '../../src/db/migrator.js';
 import { scratchDatabase } from '../helpers/database.js';
 import { buildTestDeps } from '../helpers/test-deps.js';
@@ -19,6 +20,7 @@ describe('health endpoints', () => {
         status: 'ready',
         ready: true,
         checks: { database: 'ok', migrations: 'ok' },
+        database_id: await ownDatabaseId(deps.sequelize),
       });
     } finally {
       await deps.close();

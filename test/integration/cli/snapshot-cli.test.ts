@@ -15,11 +15,23 @@ describe('npm run snapshot (real processes)', function () {
   });
   after(() => db.drop());
 
-  it('when used without a command, with an unknown one, or without the label a command needs, then it prints the usage and exits 2', async () => {
-    for (const args of [[], ['frobnicate'], ['verify'], ['restore'], ['drop']]) {
+  it('when used without a command, with an unknown one, or without the label a command needs, then it says so in one line (or prints the usage) and exits 2', async () => {
+    // Issue 12 (one CLI convention): the refusal names the problem instead of repeating the usage.
+    const expected: [string[], RegExp][] = [
+      [[], /^usage: npm run snapshot -- <command> \[options\]/],
+      [
+        ['frobnicate'],
+        /^unknown command "frobnicate": valid commands: create, list, verify, restore, drop, prune/,
+      ],
+      [['verify'], /^verify needs LABEL/],
+      [['restore'], /^restore needs LABEL/],
+      [['drop'], /^drop needs LABEL/],
+      [['prune'], /^prune needs --keep N/],
+    ];
+    for (const [args, pattern] of expected) {
       const { code, output } = await snapshot(...args);
       expect(code, args.join(' ')).to.equal(2);
-      expect(output).to.contain('usage: npm run snapshot -- create [--label L]');
+      expect(output, args.join(' ')).to.match(pattern);
     }
   });
 
@@ -41,7 +53,7 @@ describe('npm run snapshot (real processes)', function () {
     const listed = await snapshot('list');
     expect(listed.code).to.equal(0);
     expect(listed.output).to.match(
-      /^cli-one {2}taken \S+ {2}users=30 fu_users=0 fu_access_tokens=0$/m,
+      /^cli-one {2}manual {2}taken \S+ {2}\d+\.\d (kB|MB) {2}users=30 fu_users=0 fu_access_tokens=0$/m,
     );
 
     const verified = await snapshot('verify', 'cli-one');
@@ -52,6 +64,8 @@ describe('npm run snapshot (real processes)', function () {
     const restored = await snapshot('restore', 'cli-one');
     expect(restored.code, restored.output).to.equal(0);
     expect(restored.output).to.match(/snapshot cli-one restored in \d+\.\d\ds/);
+    const again = await snapshot('restore', 'cli-one');
+    expect(again.code, again.output).to.equal(0);
     expect(
       await count(db.sequelize, `SELECT count(*) AS n FROM users WHERE full_name = 'Damaged'`),
     ).to.equal(0);
@@ -63,13 +77,14 @@ describe('npm run snapshot (real processes)', function () {
     expect((await snapshot('list')).output).to.not.contain('cli-one');
   });
 
-  it('when a snapshot table was tampered with, then verify exits 3 naming the table and restore exits 1 refusing it', async () => {
+  it('when a snapshot table was tampered with, then verify exits 6 (mismatch) naming the table and restore exits 1 refusing it', async () => {
     expect((await snapshot('create', '--label', 'cli-tampered')).code).to.equal(0);
     await db.sequelize.query(
       `UPDATE authshift_snapshots."cli-tampered__users" SET full_name = 'Tampered' WHERE email = 'cli-1@example.org'`,
     );
     const verified = await snapshot('verify', 'cli-tampered');
-    expect(verified.code).to.equal(3);
+    // Was 3, which now means "busy" in the one exit-code table shared by every CLI.
+    expect(verified.code).to.equal(6);
     expect(verified.output).to.match(/^MISMATCH users: 30 rows \/ checksum/m);
     const restored = await snapshot('restore', 'cli-tampered');
     expect(restored.code).to.equal(1);
@@ -82,5 +97,25 @@ describe('npm run snapshot (real processes)', function () {
       expect(code, command).to.equal(1);
       expect(output, command).to.contain('no snapshot labelled no-such-label');
     }
+  });
+
+  it('when prune --keep N runs, then only the N newest automatic snapshots stay, manual ones are kept, and a second run drops nothing', async () => {
+    for (const label of ['auto-a', 'auto-b', 'auto-c'])
+      await db.sequelize.query(
+        `INSERT INTO authshift_snapshots.manifest (label, taken_at, origin, tables)
+         VALUES (:label, now(), 'cutover', '{}'::jsonb)`,
+        { replacements: { label } },
+      );
+    expect((await snapshot('create', '--label', 'kept-by-hand')).code).to.equal(0);
+    const pruned = await snapshot('prune', '--keep', '1');
+    expect(pruned.code, pruned.output).to.equal(0);
+    expect(pruned.output).to.contain('dropped 2 snapshot(s): auto-a, auto-b');
+    const listed = (await snapshot('list')).output;
+    expect(listed)
+      .to.match(/^auto-c {2}cutover /m)
+      .and.match(/^kept-by-hand {2}manual /m);
+    const again = await snapshot('prune', '--keep', '1');
+    expect(again).to.deep.include({ code: 0 });
+    expect(again.output).to.contain('nothing to prune');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -99,7 +99,8 @@ describe('npm run cutover / npm run rollback (in process)', () => {
       'SELECT killed FROM rollout_policy',
       { type: QueryTypes.SELECT },
     );
-    expect(policy!.killed).to.equal(true);
+    // Issue 12: the rollback ends with the policy of before the cutover (not killed) back in force.
+    expect(policy!.killed).to.equal(false);
 
     for (const [email, password] of [
       [fuNew.email, fuNew.password],
@@ -125,10 +126,19 @@ describe('npm run cutover / npm run rollback (in process)', () => {
   });
 
   it('when a step after the snapshot fails, then the cutover rolls back by itself and says which step and why', async () => {
-    const ops = testOpsDeps(db, 'http://127.0.0.1:9'); // nothing listens: the smoke step fails
+    // The same stack, except that registration answers 500: the smoke step fails after the switch.
+    // (An unreachable smoke URL is now refused at preflight: ops-repeat.test.ts.)
+    const failing = express();
+    failing.post('/auth/register', (_req, res) => {
+      res.status(500).json({ error: 'internal' });
+    });
+    failing.use(app);
+    const broken = await serve(failing);
+    const ops = testOpsDeps(db, broken.url);
     expect(await executeCutover(ops)).to.equal(OPS_EXIT.failed);
+    await broken.close();
     expect(ops.lines.join('\n')).to.match(
-      /step smoke failed: smoke register: http:\/\/127\.0\.0\.1:9 unreachable/,
+      /step smoke failed: smoke register: \/auth\/register answered 500/,
     );
     expect(ops.lines.join('\n')).to.match(
       /rolled back to the conservative path after step smoke failed/,

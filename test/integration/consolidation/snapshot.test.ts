@@ -200,7 +200,8 @@ describe('snapshot seeder and dedupe', () => {
     expect((error as SnapshotError).code).to.equal('SNAPSHOT_SHAPE');
   });
 
-  it('when addresses differ only by case, then dedupe keeps the most recently active one and aliases and deactivates the rest', async () => {
+  it('when addresses differ only by case, then dedupe keeps the oldest account (none confirmed; recency is no signal) and aliases and deactivates the rest', async () => {
+    // Issue 10 changed the rule: it used to keep the most recently active account.
     const [old] = await db.sequelize.query<{ id: number }>(
       `INSERT INTO users (email, last_login_at) VALUES ('Pat@Example.com', now() - interval '9 days') RETURNING id`,
       { type: QueryTypes.SELECT },
@@ -210,24 +211,25 @@ describe('snapshot seeder and dedupe', () => {
       { type: QueryTypes.SELECT },
     );
     const plan = await planDedupe(db.sequelize);
-    expect(plan).to.deep.equal([
+    expect(plan.losers).to.deep.equal([
       {
-        id: old!.id,
-        oldEmail: 'Pat@Example.com',
-        newEmail: `Pat+dedupe-${old!.id}@Example.com`,
-        keeperId: recent!.id,
-        keeperEmail: 'pat@example.com',
+        id: recent!.id,
+        oldEmail: 'pat@example.com',
+        newEmail: `pat+dedupe-${recent!.id}@example.com`,
+        keeperId: old!.id,
+        keeperEmail: 'Pat@Example.com',
+        rule: 'oldest',
       },
     ]);
-    expect(await applyDedupe(db.sequelize, new Date())).to.deep.equal(plan);
+    expect((await applyDedupe(db.sequelize, new Date())).losers).to.deep.equal(plan.losers);
     const rows = await db.sequelize.query<{ email: string; is_active: number }>(
       'SELECT email, is_active FROM users WHERE id IN (:ids) ORDER BY id',
       { type: QueryTypes.SELECT, replacements: { ids: [old!.id, recent!.id] } },
     );
     expect(rows).to.deep.equal([
-      { email: `Pat+dedupe-${old!.id}@Example.com`, is_active: 0 },
-      { email: 'pat@example.com', is_active: 1 },
+      { email: 'Pat@Example.com', is_active: 1 },
+      { email: `pat+dedupe-${recent!.id}@example.com`, is_active: 0 },
     ]);
-    expect(await planDedupe(db.sequelize)).to.deep.equal([]);
+    expect((await planDedupe(db.sequelize)).losers).to.deep.equal([]);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type pg from 'pg';
-import { UsageError } from '../../../proxy/cli/run-entry.js';
+import { UsageError } from '../../../src/lib/cli/cli-error.js';
 import { runRollout } from '../../../proxy/cli/rollout-commands.js';
 import { createPolicyRepository } from '../../../proxy/control/policy-repository.js';
 import { verifyOverride } from '../../../proxy/policy/override.js';

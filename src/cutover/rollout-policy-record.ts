@@ -1,0 +1,107 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { PolicyRecord } from './run-state.js';
+
+/**
+ * The rollout policy as the cutover and rollback see it: read (to record it before a cutover),
+ * the kill switch (first step of a rollback), and the restore of what was in force before the
+ * cutover (last step of a rollback). Plain SQL through the audited triggers, like every writer.
+ */
+interface PolicyRow {
+  version: string;
+  killed: boolean;
+  percent: string;
+  allow_emails: string[];
+  deny_emails: string[];
+  cohort_domains: string[];
+  gate_fu_auth: boolean;
+}
+
+async function hasControlPlane(sequelize: Sequelize): Promise<boolean> {
+  const [row] = await sequelize.query<{ t: string | null }>(
+    `SELECT to_regclass('rollout_policy')::text AS t`,
+    { type: QueryTypes.SELECT },
+  );
+  return Boolean(row?.t);
+}
+
+/** The routing part of the live policy; null when this database has no control plane. */
+export async function readRolloutPolicy(sequelize: Sequelize): Promise<PolicyRecord | null> {
+  if (!(await hasControlPlane(sequelize))) return null;
+  const [row] = await sequelize.query<PolicyRow>(
+    `SELECT version, killed, percent, allow_emails, deny_emails, cohort_domains, gate_fu_auth
+       FROM rollout_policy WHERE id = 1`,
+    { type: QueryTypes.SELECT },
+  );
+  if (!row) return null;
+  return {
+    version: Number(row.version),
+    killed: row.killed,
+    percent: Number(row.percent),
+    allow: row.allow_emails,
+    deny: row.deny_emails,
+    domains: row.cohort_domains,
+    gateFuAuth: row.gate_fu_auth,
+  };
+}
+
+export function describePolicy(p: PolicyRecord): string {
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+  return `kill switch ${p.killed ? 'ON (everyone on legacy)' : 'off'}, ${p.percent.toFixed(2)} % on the new engine, allow-list ${list(p.allow)}, deny-list ${list(p.deny)}, domains ${list(p.domains)}, gate_fu_auth ${p.gateFuAuth ? 'on' : 'off'}`;
+}
+
+const routing = (p: PolicyRecord) =>
+  JSON.stringify([p.killed, p.percent, p.allow, p.deny, p.domains, p.gateFuAuth]);
+
+export function sameRouting(a: PolicyRecord, b: PolicyRecord): boolean {
+  return routing(a) === routing(b);
+}
+
+/** Everyone (sessions included) to the legacy arm; a no-op when the switch is already on. */
+export async function turnKillSwitchOn(
+  sequelize: Sequelize,
+  actor: string,
+  reason: string,
+): Promise<string> {
+  const policy = await readRolloutPolicy(sequelize);
+  if (!policy) return 'no rollout control plane in this database: nothing to switch';
+  if (policy.killed) return 'kill switch already on: everyone is on the legacy arm';
+  const [row] = await sequelize.query<{ version: string }>(
+    'SELECT authshift_rollout_kill(:actor, :reason) AS version',
+    { replacements: { actor, reason }, type: QueryTypes.SELECT },
+  );
+  return `kill switch on (policy version ${row?.version}): every proxy sends everyone to legacy within a second`;
+}
+
+/**
+ * Puts back the routing of `wanted` (kill switch, percentage, lists, domains, gate; the salt is
+ * never touched), audited as `actor`. Returns the policy in force afterwards.
+ */
+export async function restoreRouting(
+  sequelize: Sequelize,
+  wanted: PolicyRecord,
+  meta: { actor: string; reason: string },
+): Promise<{ changed: boolean; policy: PolicyRecord | null }> {
+  const current = await readRolloutPolicy(sequelize);
+  if (!current || sameRouting(current, wanted)) return { changed: false, policy: current };
+  await sequelize.query(
+    `UPDATE rollout_policy SET killed = :killed, percent = :percent,
+            allow_emails = ARRAY(SELECT jsonb_array_elements_text(:allow::jsonb)),
+            deny_emails = ARRAY(SELECT jsonb_array_elements_text(:deny::jsonb)),
+            cohort_domains = ARRAY(SELECT jsonb_array_elements_text(:domains::jsonb)),
+            gate_fu_auth = :gate,
+            updated_by = :actor, reason = :reason
+      WHERE id = 1`,
+    {
+      replacements: {
+        killed: wanted.killed,
+        percent: wanted.percent,
+        allow: JSON.stringify(wanted.allow),
+        deny: JSON.stringify(wanted.deny),
+        domains: JSON.stringify(wanted.domains),
+        gate: wanted.gateFuAuth,
+        ...meta,
+      },
+    },
+  );
+  return { changed: true, policy: await readRolloutPolicy(sequelize) };
+}

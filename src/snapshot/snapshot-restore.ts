@@ -1,0 +1,210 @@
+/**
+ * `restore`, step by step, in one REPEATABLE READ transaction that holds off every writer of the
+ * user tables: check the copies and the shape → capture password changes made since → write each
+ * table back (verified against its manifest) → align new-engine rows created since with their
+ * restored legacy twin → re-apply the password changes → reset the id sequence → mark restored.
+ * The result is one consistent state: captured rows as they were, accounts created since kept,
+ * and no twin pair left disagreeing because of the restore.
+ */
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { SYNC_GUARD } from '../consolidation/sync-back.js';
+import { unsupportedFeatures } from '../consolidation/table-catalog.js';
+import { LEGACY_ACTIVE, LEGACY_SUPERUSER, LEGACY_VERIFIED } from '../twins/twin-fields.js';
+import { findDriftedTwins } from '../twins/twin-drift.js';
+import { SnapshotError, type Manifest, type ManifestTable } from './snapshot-manifest.js';
+import {
+  capturePasswordChanges,
+  rebuildCaptured,
+  reapplyPasswordChanges,
+  rewriteCaptured,
+  type SnapshotTable,
+} from './snapshot-rows.js';
+import {
+  columnsOf,
+  SNAPSHOT_SCHEMA,
+  SNAPSHOT_TABLES,
+  snapshotRelation,
+  tableFigures,
+  type ChecksumMethod,
+  type SnapshotTableName,
+} from './snapshot-sql.js';
+
+export interface RestoreReport {
+  label: string;
+  /** Captured rows written back because they differed or were gone (users: all, it is rebuilt). */
+  rewritten: Record<SnapshotTableName, number>;
+  /** Accounts created after the snapshot, kept as they are. */
+  keptNewer: Record<SnapshotTableName, number>;
+  /** Password changes made after the snapshot, re-applied on top of it. */
+  passwordChangesReapplied: number;
+  /** New-engine rows created since (lazy imports) set to what their restored legacy twin says. */
+  twinsAligned: number;
+  /** Twin pairs that disagree after the restore (the snapshot itself held them so). */
+  twinsDisagreeing: number;
+}
+
+export function hashingOf(table: ManifestTable): { method: ChecksumMethod; columns: string[] } {
+  return { method: table.method ?? 'row-text', columns: table.columns };
+}
+
+/** Empty when the copies still match their manifest; otherwise what differs. */
+export async function verifyCopies(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { name } of SNAPSHOT_TABLES) {
+    const want = manifest.tables[name];
+    const figures = await tableFigures(
+      sequelize,
+      snapshotRelation(manifest.label, name),
+      t,
+      hashingOf(want),
+    );
+    if (figures.rows !== want.rows || figures.checksum !== want.checksum)
+      problems.push(
+        `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
+      );
+  }
+  return problems;
+}
+
+async function checkRestorable(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<void> {
+  const problems = await verifyCopies(sequelize, manifest, t);
+  if (problems.length > 0)
+    throw new SnapshotError(
+      'SNAPSHOT_CORRUPT',
+      `snapshot ${manifest.label} does not match its manifest: ${problems.join('; ')}`,
+    );
+  for (const { name } of SNAPSHOT_TABLES) {
+    const live = await columnsOf(sequelize, 'public', name, t);
+    if (live.join(',') !== manifest.tables[name].columns.join(','))
+      throw new SnapshotError(
+        'SNAPSHOT_SHAPE',
+        `${name} has changed shape since ${manifest.label} was taken (consolidated or rolled back since?): migrate it back to the phase the snapshot was taken in first`,
+      );
+  }
+}
+
+/** Serialises with every writer of the user tables; the phase-2 sync triggers stay quiet. */
+async function holdOffWriters(sequelize: Sequelize, t: Transaction): Promise<void> {
+  await sequelize.query(SYNC_GUARD, { transaction: t });
+  await sequelize.query(
+    'LOCK TABLE users, fu_users, fu_access_tokens IN SHARE ROW EXCLUSIVE MODE',
+    {
+      transaction: t,
+    },
+  );
+}
+
+async function restoreTable(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  table: SnapshotTable,
+  t: Transaction,
+): Promise<{ rewritten: number; newer: number }> {
+  const columns = manifest.tables[table.name].columns.map((c) => c.split(' ')[0]!);
+  const rebuild =
+    table.name === 'users' && (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
+  const counts = rebuild
+    ? await rebuildCaptured(sequelize, manifest.label, table, columns, t)
+    : await rewriteCaptured(sequelize, manifest.label, table, columns, t);
+  const want = manifest.tables[table.name];
+  const after = await tableFigures(
+    sequelize,
+    `(SELECT l.* FROM ${table.name} l JOIN ${snapshotRelation(manifest.label, table.name)} s USING (${table.key})) `,
+    t,
+    hashingOf(want),
+  );
+  if (after.rows !== want.rows || after.checksum !== want.checksum)
+    throw new SnapshotError(
+      'SNAPSHOT_RESTORE_MISMATCH',
+      `${table.name} after restore: ${after.rows} rows / ${after.checksum}, snapshot ${want.rows} / ${want.checksum}`,
+    );
+  return counts;
+}
+
+/**
+ * A legacy user imported into the new engine after the snapshot has a new-engine row the
+ * snapshot does not know, beside a legacy twin the restore just set back. The twin wins: the
+ * new-engine row gets the restored e-mail and flags (a promotion or deactivation made since is
+ * undone on both engines, as on the captured rows). Phase 1 only (phase 2 has one table).
+ */
+async function alignImportedTwins(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<number> {
+  if (manifest.tables.users.columns.some((c) => c.startsWith('uuid '))) return 0;
+  const snapshotUsers = snapshotRelation(manifest.label, 'users');
+  const snapshotFu = snapshotRelation(manifest.label, 'fu_users');
+  const [row] = await sequelize.query<{ n: string }>(
+    `WITH w AS (
+       UPDATE fu_users f SET email = u.email, is_active = ${LEGACY_ACTIVE},
+              is_superuser = ${LEGACY_SUPERUSER}, is_verified = ${LEGACY_VERIFIED}
+         FROM users u
+        WHERE f.legacy_user_id = u.id
+          AND EXISTS (SELECT 1 FROM ${snapshotUsers} s WHERE s.id = u.id)
+          AND NOT EXISTS (SELECT 1 FROM ${snapshotFu} s WHERE s.id = f.id)
+          AND (f.email, f.is_active, f.is_superuser, f.is_verified)
+              IS DISTINCT FROM (u.email, ${LEGACY_ACTIVE}, ${LEGACY_SUPERUSER}, ${LEGACY_VERIFIED})
+       RETURNING 1)
+     SELECT count(*) AS n FROM w`,
+    { type: QueryTypes.SELECT, transaction: t },
+  );
+  return Number(row?.n ?? 0);
+}
+
+async function resetUsersSequence(sequelize: Sequelize, t: Transaction): Promise<void> {
+  await sequelize.query(
+    `SELECT setval(pg_get_serial_sequence('users', 'id'),
+                   GREATEST((SELECT COALESCE(max(id), 1) FROM users),
+                            (SELECT last_value FROM users_id_seq)))`,
+    { transaction: t },
+  );
+}
+
+async function markRestored(sequelize: Sequelize, label: string, t: Transaction): Promise<void> {
+  await sequelize.query(
+    `UPDATE ${SNAPSHOT_SCHEMA}.manifest SET restored_at = now() WHERE label = :label`,
+    {
+      replacements: { label },
+      transaction: t,
+    },
+  );
+}
+
+/** The restore transaction's steps, in order (the caller owns the transaction). */
+export async function restoreInTransaction(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<RestoreReport> {
+  await checkRestorable(sequelize, manifest, t);
+  await holdOffWriters(sequelize, t);
+  const later = await capturePasswordChanges(sequelize, manifest, t);
+  const report: RestoreReport = {
+    label: manifest.label,
+    rewritten: { users: 0, fu_users: 0, fu_access_tokens: 0 },
+    keptNewer: { users: 0, fu_users: 0, fu_access_tokens: 0 },
+    passwordChangesReapplied: 0,
+    twinsAligned: 0,
+    twinsDisagreeing: 0,
+  };
+  for (const table of SNAPSHOT_TABLES) {
+    const counts = await restoreTable(sequelize, manifest, table, t);
+    report.rewritten[table.name] = counts.rewritten;
+    report.keptNewer[table.name] = counts.newer;
+  }
+  report.twinsAligned = await alignImportedTwins(sequelize, manifest, t);
+  report.passwordChangesReapplied = await reapplyPasswordChanges(sequelize, later, t);
+  await resetUsersSequence(sequelize, t);
+  await markRestored(sequelize, manifest.label, t);
+  report.twinsDisagreeing = (await findDriftedTwins(sequelize, { transaction: t })).length;
+  return report;
+}
