@@ -71,7 +71,8 @@ export function superviseService(
       if (current !== proc) return;
       everReady ||= !info.late;
       if (info.late) logger.warn({ service, waitedMs: READY_WAIT_MS }, 'not ready yet');
-      else logger.info({ service, restarts, url: info.url }, 'ready');
+      // The database's ready message carries its URL with credentials: never logged.
+      else logger.info({ service, restarts, url: spec.readyUrl }, 'ready');
       announce(info);
     };
     watchReadiness(proc, spec.readyUrl, ready, (signal) =>

@@ -16,8 +16,10 @@ describe('npm start (the whole stack as child processes)', function () {
 
   it('when the banner says the stack is running, then the proxy, the monolith and the admin port already answer; SIGTERM stops it all with 0', async () => {
     const db = await scratchDatabase();
+    const data = await tempDataDir(); // its own DATA_DIR: one npm start runs per DATA_DIR
     const [port, proxyPort, adminPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const stack = startProcess('src/cli/start.ts', {
+      DATA_DIR: data.dir,
       DATABASE_URL: db.url,
       PORT: String(port),
       PROXY_PORT: String(proxyPort),
@@ -40,6 +42,7 @@ describe('npm start (the whole stack as child processes)', function () {
     } finally {
       await stack.stop();
       await db.drop();
+      await data.remove();
     }
   });
 
