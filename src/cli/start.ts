@@ -28,6 +28,9 @@ import {
 } from './stack-services.js';
 import { createSupervisor, type Supervisor } from './supervisor.js';
 
+/** Source (tsx) or compiled (dist/): the services' entry files follow suit. */
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+
 runCli(async () => {
   const args = parseStartArgs(process.argv.slice(2));
   if (typeof args === 'number') return args;
@@ -36,7 +39,7 @@ runCli(async () => {
   const stack: Stack = {
     config,
     adminToken: proxyConfig.admin.token,
-    services: appServices(config, proxyConfig, import.meta.url.endsWith('.ts') ? 'ts' : 'js'),
+    services: appServices(config, proxyConfig, EXT),
     logger: createLogger({ level: config.logLevel, name: 'supervisor' }),
   };
   return (await refusal(stack)) ?? runStack(stack, args.watch);
@@ -120,8 +123,7 @@ async function startDatabase(
   config: Config,
 ): Promise<Database | undefined> {
   if (config.database.url) return { url: config.database.url, banner: { embedded: false } };
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const ready = await supervisor.add(databaseService(ext)).ready();
+  const ready = await supervisor.add(databaseService(EXT)).ready();
   if (!ready?.url) return undefined;
   const { port, dataDir } = config.database.embedded;
   const postgresDir = path.join(dataDir, 'postgres');
