@@ -1,128 +1,187 @@
 /**
- * `npm start`: the whole stack on one machine. Database (DATABASE_URL, or the embedded
- * PostgreSQL under DATA_DIR) → migrations → demo data on an empty database → the monolith and
- * the proxy as child processes → a banner once both answer their /readyz. Ctrl-C or SIGTERM stops
- * the children, then PostgreSQL.
+ * `npm start`: the whole stack on one machine, supervised. One npm start per DATA_DIR (a second
+ * one says where the first runs); ports checked first and named by their variable; then the
+ * database (DATABASE_URL, or the embedded PostgreSQL as a service), migrations, demo data on an
+ * empty database, the monolith and the proxy; a banner once both answer /readyz. A crashed
+ * service is restarted with backoff; a stop signal to any process stops them all in order.
+ * `npm run dev` (--watch) also restarts the service whose code changed.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { QueryTypes } from 'sequelize';
-import { loadConfig } from '../config/load-config.js';
-import { resolveDatabase } from '../db/database-url.js';
-import { createMigrator, createSeeder } from '../db/migrator.js';
-import { createSequelize } from '../db/sequelize.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../demo/demo-accounts.js';
-import { runDemoSeeder } from '../demo/run-demo-seeder.js';
-import { createLogger } from '../lib/logger.js';
-import { onShutdownSignal } from '../lib/http/serve.js';
-import { waitForUrl } from '../lib/http/wait-for-url.js';
+import { loadProxyConfig } from '../../proxy/config.js';
+import { loadConfig, type Config } from '../config/load-config.js';
+import { DEV_SECRETS } from '../lib/contracts/dev-secrets.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { describeListenProblem, listenProblem } from '../lib/net/listen-problem.js';
+import { prepareDatabase } from './prepare-database.js';
 import { runMain } from '../lib/cli/run-cli.js';
-import { stackServices } from './stack-services.js';
+import { watchSources } from './source-watcher.js';
+import { parseStartArgs } from './start-args.js';
+import { EXIT } from '../lib/cli/exit-codes.js';
+import { stackBanner, type BannerDatabase } from './stack-banner.js';
+import { acquireStackLock, type StackLockHolder } from './stack-lock.js';
+import {
+  appServices,
+  databaseService,
+  REPOSITORY_ROOT,
+  type PortSpec,
+  type ServiceSpec,
+} from './stack-services.js';
+import { createSupervisor, type Supervisor } from './supervisor.js';
+
+/** Source (tsx) or compiled (dist/): the services' entry files follow suit. */
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 
 runMain(async () => {
+  const args = parseStartArgs(process.argv.slice(2));
+  if (typeof args === 'number') return args;
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'start' });
-  const database = await resolveDatabase(config, logger);
-  const sequelize = createSequelize({ url: database.url, poolMax: 2, logger });
-  try {
-    await createMigrator({ sequelize, databaseUrl: database.url, logger }).up();
-    const [row] = await sequelize.query<{ n: string }>('SELECT count(*) AS n FROM users', {
-      type: QueryTypes.SELECT,
-    });
-    if (Number(row?.n) === 0) {
-      logger.info('empty database: seeding demo data');
-      await runDemoSeeder(createSeeder({ sequelize, databaseUrl: database.url, logger }));
-    }
-  } finally {
-    await sequelize.close();
-  }
-
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const children = stackServices(config, ext, process.env).map((service) => {
-    const child = fork(fileURLToPath(new URL(service.entry, import.meta.url)), [], {
-      env: { ...process.env, DATABASE_URL: database.url, ...service.env },
-      execArgv: process.execArgv,
-      stdio: 'inherit',
-    });
-    return { ...service, child };
-  });
-
-  const announce = () =>
-    printBanner(
-      children.map((c) => c.banner).flat(),
-      database.embedded
-        ? `embedded PostgreSQL on :${config.database.embedded.port} (data in ${path.join(config.database.embedded.dataDir, 'postgres')})`
-        : 'DATABASE_URL',
-    );
-
-  let stopping = false;
-  const stopAll = async () => {
-    stopping = true;
-    await Promise.all(children.map(({ child }) => stopChild(child)));
-    await database.stop();
+  const proxyConfig = loadProxyConfig(process.env);
+  const stack: Stack = {
+    config,
+    adminToken: proxyConfig.admin.token,
+    services: appServices(config, proxyConfig, EXT),
+    logger: createLogger({ level: config.logLevel, name: 'supervisor' }),
   };
-  // The banner says the stack is running: print it once every service answers, not when the
-  // processes merely exist (the monolith took seconds more, and early requests got 502s).
-  const answering = children.map((c) =>
-    waitForUrl(c.readyUrl, { timeoutMs: READY_WAIT_MS, giveUp: () => stopping }),
-  );
-  void Promise.all(answering).then((ready) => {
-    if (stopping) return;
-    const late = children.filter((_, i) => !ready[i]).map((c) => c.name);
-    if (late.length > 0)
-      logger.warn(
-        { services: late, waitedMs: READY_WAIT_MS },
-        'not ready yet; printing the banner anyway',
-      );
-    announce();
-  });
-  return new Promise<number>((resolve) => {
-    onShutdownSignal(async () => {
-      await stopAll();
-      resolve(0);
-    });
-    for (const { name, child } of children) {
-      child.on('exit', (code, signal) => {
-        if (stopping) return;
-        logger.error({ service: name, code, signal }, 'a service stopped; stopping the stack');
-        stopAll().then(
-          () => resolve(code || 1),
-          () => resolve(1),
-        );
-      });
-    }
-  });
+  return (await refusal(stack)) ?? runStack(stack, args.watch);
 });
 
-const READY_WAIT_MS = 120_000;
+interface Stack {
+  config: Config;
+  adminToken: string;
+  services: [ServiceSpec, ServiceSpec];
+  logger: Logger;
+}
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
+/** Another npm start here, or a taken port: said in one sentence before anything starts. */
+async function refusal({ config, services }: Stack): Promise<number | undefined> {
+  const [monolith, proxy] = services;
+  const dataDir = config.database.embedded.dataDir;
+  const lock = await acquireStackLock(dataDir, [...proxy.banner, ...monolith.banner]);
+  if (!lock.acquired) {
+    console.error(alreadyRunning(lock.holder, dataDir));
+    return EXIT.busy;
+  }
+  process.on('exit', lock.release);
+  const problems = await portProblems(services.flatMap((s) => s.ports));
+  if (problems.length === 0) return undefined;
+  console.error(problems.join('\n'));
+  return EXIT.busy;
+}
+
+async function runStack(stack: Stack, watch: boolean): Promise<number> {
+  const { config, services, logger } = stack;
+  const supervisor = createSupervisor({
+    logger,
+    env: process.env,
+    execArgv: process.execArgv,
+    watchMode: watch,
+  });
+  stopOnSignals(supervisor, logger);
+  const database = await startDatabase(supervisor, config);
+  if (database && !supervisor.isStopping())
+    await prepareDatabase(database.url, config, logger).catch((error: Error) => {
+      const failure = `the database could not be prepared: ${error.message}`;
+      return supervisor.stop(failure, { code: EXIT.failed, failure });
     });
-    child.kill('SIGTERM');
+  let stopWatching: (() => void) | undefined;
+  if (database && !supervisor.isStopping()) {
+    runServices(supervisor, services, database.url, () => announce(stack, database));
+    if (watch) stopWatching = watchServices(supervisor, services, logger);
+  }
+  const end = await supervisor.finished;
+  stopWatching?.();
+  if (end.failure) {
+    console.error(`error: ${end.failure}`);
+    const problems = await portProblems(services.flatMap((s) => s.ports));
+    problems.forEach((problem) => console.error(`  ${problem}`));
+  }
+  return end.code;
+}
+
+/**
+ * Every stop signal, however often, leads to one ordered stop: under npm a terminal's Ctrl-C
+ * arrives twice (from the terminal, and forwarded by npm), and cutting the stop short would
+ * leave PostgreSQL running.
+ */
+function stopOnSignals(supervisor: Supervisor, logger: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      if (supervisor.isStopping()) logger.info({ signal }, 'already stopping every service');
+      else void supervisor.stop(`${signal} to npm start`);
+    });
+  }
+}
+
+interface Database {
+  url: string;
+  banner: BannerDatabase;
+}
+
+async function startDatabase(
+  supervisor: Supervisor,
+  config: Config,
+): Promise<Database | undefined> {
+  if (config.database.url) return { url: config.database.url, banner: { embedded: false } };
+  const ready = await supervisor.add(databaseService(EXT)).ready();
+  if (!ready?.url) return undefined;
+  const { port, dataDir } = config.database.embedded;
+  const postgresDir = path.join(dataDir, 'postgres');
+  return { url: ready.url, banner: { embedded: true, url: ready.url, port, dataDir: postgresDir } };
+}
+
+function runServices(
+  supervisor: Supervisor,
+  specs: ServiceSpec[],
+  databaseUrl: string,
+  banner: () => void,
+): void {
+  const running = specs.map((spec) =>
+    supervisor.add({ ...spec, env: { ...spec.env, DATABASE_URL: databaseUrl } }),
+  );
+  // The banner says the stack is running: printed once every service answers, not before.
+  void Promise.all(running.map((s) => s.ready())).then((ready) => {
+    if (ready.every(Boolean) && !supervisor.isStopping()) banner();
   });
 }
 
-function printBanner(lines: string[], database: string): void {
-  const accounts = DEMO_ACCOUNTS.map(
-    (a) => `    ${a.email.padEnd(20)} ${a.role.padEnd(6)} password: ${DEMO_PASSWORD}`,
-  );
+function watchServices(supervisor: Supervisor, specs: ServiceSpec[], logger: Logger): () => void {
+  return watchSources({
+    root: REPOSITORY_ROOT,
+    targets: specs.map((s) => ({ name: s.name, dirs: s.watch })),
+    onChange: (name, files) => supervisor.restartForChange(name, files),
+    logger,
+  });
+}
+
+function announce({ config, adminToken, services }: Stack, database: Database): void {
+  const [monolith, proxy] = services;
   console.log(
-    [
-      '',
-      '  authshift is running',
-      ...lines.map((l) => `    ${l}`),
-      `    database   ${database}`,
-      '  demo accounts (legacy bcrypt hashes):',
-      ...accounts,
-      '  Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
+    stackBanner({
+      development: config.env === 'development',
+      services: [...proxy.banner, ...monolith.banner],
+      // SECURITY: only the public development default is ever printed, never a token one set.
+      devAdminToken: adminToken === DEV_SECRETS.PROXY_ADMIN_TOKEN ? adminToken : undefined,
+      database: database.banner,
+    }),
   );
+}
+
+async function portProblems(ports: PortSpec[]): Promise<string[]> {
+  const found = await Promise.all(
+    ports.map(async ({ port, host, variable }) => {
+      const problem = await listenProblem(port, host);
+      return problem && describeListenProblem(port, variable, problem);
+    }),
+  );
+  return found.filter((line): line is string => Boolean(line));
+}
+
+function alreadyRunning(holder: StackLockHolder, dataDir: string): string {
+  return [
+    `npm start is already running (pid ${holder.pid}) for ${path.resolve(dataDir)}, since ${holder.startedAt}:`,
+    ...holder.where.map((line) => `    ${line}`),
+    `Use that one, or stop it first (Ctrl-C in its terminal, or kill ${holder.pid}).`,
+    'For a second stack, give it its own DATA_DIR, PORT, PROXY_PORT, PROXY_ADMIN_PORT and EMBEDDED_PG_PORT.',
+  ].join('\n');
 }

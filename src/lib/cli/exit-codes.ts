@@ -1,6 +1,6 @@
 /**
  * The exit codes of every command-line tool (migrate, seed, users, snapshot, cutover, rollback,
- * rollout), as data: one number means one thing everywhere, and docs/runbook.md and the README
+ * rollout, and npm start), as data: one number means one thing everywhere, and docs/runbook.md and the README
  * print this table (test/unit/lib/cli/exit-codes-docs.test.ts keeps them identical).
  */
 export const EXIT = {
@@ -21,7 +21,7 @@ export const EXIT_MEANINGS: Record<ExitName, string> = {
   ok: 'done, or nothing to do (already in the state asked for)',
   failed: 'the command failed; the message says why and what was rolled back (a re-run resumes)',
   usage: 'unknown command or option, or a missing or invalid argument; nothing was done',
-  busy: 'another cutover or rollback holds the lock; nothing was done',
+  busy: 'something else holds what the command needs (another cutover or rollback, another npm start, a port, the embedded database); nothing was done',
   interrupted:
     'the database is unreachable; nothing was rolled back: re-run once it is back (it resumes)',
   blocked:
