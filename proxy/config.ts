@@ -14,7 +14,7 @@ import {
   positiveInt,
   url,
 } from '../src/lib/config/env-types.js';
-import { embeddedUrl } from '../src/lib/db/embedded-url.js';
+import { embeddedUrl } from '../src/lib/pg/embedded-url.js';
 
 /**
  * Development-only secrets; production refuses them (see `productionProblems`). The routing and

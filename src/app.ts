@@ -9,7 +9,7 @@ import { renderLegacyError } from './legacy-auth/render-error.js';
 import { createFacadeRouter } from './fu-auth/facade/facade-router.js';
 import { createFuAuthRouter, FU_AUTH_PREFIX } from './fu-auth/fu-auth-router.js';
 import { AppError } from './errors/app-error.js';
-import { createErrorHandler } from './http/error-handler.js';
+import { createErrorHandler } from './middleware/error-handler.js';
 import { createRequestLogger } from './lib/http/request-logger.js';
 
 /** Builds the monolith's Express app from its dependencies. No I/O, no listen. */

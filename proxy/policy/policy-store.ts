@@ -4,7 +4,7 @@
  * dropped LISTEN connection), and keeps the last good policy whenever the database cannot be
  * reached. Until the first read succeeds it serves FAIL_SAFE_POLICY (everyone on legacy).
  */
-import { createWatchedRead } from '../../src/lib/db/watched-read.js';
+import { createWatchedRead } from '../../src/lib/pg/watched-read.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { POLICY_CHANNEL, type PolicyRepository } from '../control/policy-repository.js';
 import { FAIL_SAFE_POLICY, type RolloutPolicy } from './rollout-policy.js';

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from '../http/validate.js';
+import { parseInput } from '../middleware/validate.js';
 import { toLegacyPublicUser } from '../users/legacy-user.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
 import { requireAdmin } from './api-auth.js';

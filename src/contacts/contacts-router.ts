@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import validator from 'validator';
 import { AppError } from '../errors/app-error.js';
-import { parseInput } from '../http/validate.js';
+import { parseInput } from '../middleware/validate.js';
 import type { ApiPrincipal } from '../api/api-auth.js';
 import type { ContactRepository, ContactScope } from './contact-repository.js';
 

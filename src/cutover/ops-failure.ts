@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../lib/cli/exit-codes.js';
-import { isDatabaseUnreachable } from '../lib/db/database-unreachable.js';
+import { isDatabaseUnreachable } from '../lib/pg/database-unreachable.js';
 import { errorMessage } from '../lib/error-message.js';
 import type { OpsDeps } from './ops-deps.js';
 import type { Run, RunKind, RunState } from './run-state.js';

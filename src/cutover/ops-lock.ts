@@ -1,6 +1,6 @@
 import { LOCK_KEYS, LockBusyError, withAdvisoryLock } from '../db/advisory-lock.js';
 import { EXIT, type ExitCode } from '../lib/cli/exit-codes.js';
-import { isDatabaseUnreachable } from '../lib/db/database-unreachable.js';
+import { isDatabaseUnreachable } from '../lib/pg/database-unreachable.js';
 import { errorMessage } from '../lib/error-message.js';
 import type { OpsDeps } from './ops-deps.js';
 

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { readDatabaseId } from '../lib/db/database-identity.js';
+import { readDatabaseId } from '../lib/pg/database-identity.js';
 import { errorMessage } from '../lib/error-message.js';
 
 /** The smoke URL does not reach a stack served from this database (or cannot show that it does). */

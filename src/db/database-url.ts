@@ -2,7 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
-import { EMBEDDED_DATABASE, embeddedUrl } from '../lib/db/embedded-url.js';
+import { EMBEDDED_DATABASE, embeddedUrl } from '../lib/pg/embedded-url.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface DatabaseHandle {
@@ -12,7 +12,7 @@ export interface DatabaseHandle {
   embedded: boolean;
 }
 
-export { EMBEDDED_DATABASE, embeddedUrl } from '../lib/db/embedded-url.js';
+export { EMBEDDED_DATABASE, embeddedUrl } from '../lib/pg/embedded-url.js';
 
 /**
  * DATABASE_URL wins and starts nothing. Without it, use the embedded server: join it if another

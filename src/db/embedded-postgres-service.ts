@@ -9,7 +9,7 @@ import path from 'node:path';
 import { runMain } from '../lib/cli/run-cli.js';
 import { EXIT } from '../lib/cli/exit-codes.js';
 import { loadConfig } from '../config/load-config.js';
-import { EMBEDDED_DATABASE } from '../lib/db/embedded-url.js';
+import { EMBEDDED_DATABASE } from '../lib/pg/embedded-url.js';
 import { createLogger } from '../lib/logger.js';
 import { isAlive } from '../lib/process/process-info.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';

@@ -23,9 +23,9 @@ import { createActionTokens } from './strategies/action-tokens.js';
 import { createDatabaseStrategy } from './strategies/database-strategy.js';
 import { createJwtStrategy } from './strategies/jwt-strategy.js';
 import { createAccessTokenStore } from './store/access-token-store.js';
-import { createFuUsersStore } from './store/fu-users-store.js';
+import { createSplitUserStore } from './store/split-user-store.js';
 import type { UserStore } from './store/user-store.js';
-import { createUsersStore } from './store/users-store.js';
+import { createConsolidatedUserStore } from './store/consolidated-user-store.js';
 import { createSettingsRepository } from '../settings/settings-repository.js';
 import {
   createUserStoreFollower,
@@ -62,8 +62,12 @@ export function buildFuAuth(input: {
 }): FuAuth {
   const { config, sequelize, clock, hasher } = input;
   const settings = config.fuAuth;
-  const fuUsers = createFuUsersStore({ sequelize, clock, writeBack: settings.legacyWriteBack });
-  const users = createUsersStore({ sequelize, clock, keepBcryptCopy: settings.legacyWriteBack });
+  const fuUsers = createSplitUserStore({ sequelize, clock, writeBack: settings.legacyWriteBack });
+  const users = createConsolidatedUserStore({
+    sequelize,
+    clock,
+    keepBcryptCopy: settings.legacyWriteBack,
+  });
   const userStore = createUserStoreFollower({
     repository: createSettingsRepository(sequelize),
     databaseUrl: input.databaseUrl,

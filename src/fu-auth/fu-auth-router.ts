@@ -8,11 +8,11 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { createErrorHandler } from '../http/error-handler.js';
+import { createErrorHandler } from '../middleware/error-handler.js';
 import type { Logger } from '../lib/logger.js';
 import type { FuAuthDeps } from './fu-auth-deps.js';
 import { createDocsRouter } from './openapi/docs-router.js';
-import { methodsAt } from './openapi/route-table.js';
+import { methodsAt } from './openapi/openapi-routes.js';
 import { renderFuError } from './render-error.js';
 import { addAuthRoutes } from './routes/auth.js';
 import { addRegisterRoutes } from './routes/register.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { MIGRATIONS_DIR } from '../db/migrator.js';
 import { migrationName } from '../db/umzug-runner.js';
-import { readDatabaseId } from '../lib/db/database-identity.js';
+import { readDatabaseId } from '../lib/pg/database-identity.js';
 
 export interface ReadinessReport {
   ready: boolean;

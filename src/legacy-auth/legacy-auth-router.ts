@@ -6,8 +6,8 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { readLegacyBody } from '../http/read-body.js';
-import { parseInput } from '../http/validate.js';
+import { readLegacyBody } from '../middleware/read-body.js';
+import { parseInput } from '../middleware/validate.js';
 import { LEGACY_JSON_BODY, LEGACY_LOGIN_BODY } from '../lib/contracts/body-profiles.js';
 import type { LegacyUserRecord } from '../users/legacy-user.js';
 import { accountPublicUser } from '../sessions/account.js';

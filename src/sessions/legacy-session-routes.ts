@@ -1,6 +1,6 @@
 import type { RequestHandler, Router } from 'express';
-import { readLegacyBody } from '../http/read-body.js';
-import { parseInput } from '../http/validate.js';
+import { readLegacyBody } from '../middleware/read-body.js';
+import { parseInput } from '../middleware/validate.js';
 import { LEGACY_JSON_BODY } from '../lib/contracts/body-profiles.js';
 import { changePasswordBody, type ChangePasswordBody } from '../legacy-auth/schemas.js';
 import { accountPublicUser, type Account } from './account.js';

@@ -4,7 +4,7 @@
  * a dropped LISTEN connection). While the database cannot be read it keeps the last value, so a
  * database hiccup never flips an instance back to the other store.
  */
-import { createWatchedRead } from '../lib/db/watched-read.js';
+import { createWatchedRead } from '../lib/pg/watched-read.js';
 import type { Logger } from '../lib/logger.js';
 import {
   SETTINGS_CHANNEL,

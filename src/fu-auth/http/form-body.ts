@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { readableBody, readBody } from '../../http/read-body.js';
+import { readableBody, readBody } from '../../middleware/read-body.js';
 import { FU_FORM_BODY } from '../../lib/contracts/body-profiles.js';
 
 /**

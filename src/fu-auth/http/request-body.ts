@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-import { readableBody, readBody } from '../../http/read-body.js';
-import { parseInput } from '../../http/validate.js';
+import { readableBody, readBody } from '../../middleware/read-body.js';
+import { parseInput } from '../../middleware/validate.js';
 import { FU_JSON_BODY } from '../../lib/contracts/body-profiles.js';
 
 /**

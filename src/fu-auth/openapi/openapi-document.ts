@@ -8,7 +8,7 @@ import {
   type ModelName,
 } from './component-schemas.js';
 import { parameterTitle, responses, summary, uniqueId } from './openapi-rendering.js';
-import { ROUTES, type RouteSpec } from './route-table.js';
+import { ROUTES, type RouteSpec } from './openapi-routes.js';
 
 /**
  * The OpenAPI 3.1 document of `/fu_auth`, as FastAPI renders it for a fastapi-users app with the

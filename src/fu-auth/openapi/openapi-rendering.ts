@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isObject, ref, type Json } from './component-schemas.js';
 import type { DeclaredResponse } from './declared-responses.js';
-import type { RouteSpec } from './route-table.js';
+import type { RouteSpec } from './openapi-routes.js';
 
 /**
  * FastAPI's rules for turning a route into an OpenAPI operation (fastapi/utils.py and

@@ -1,6 +1,6 @@
 import type { Response, Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
-import { parseInput } from '../../http/validate.js';
+import { parseInput } from '../../middleware/validate.js';
 import { credentialOf, requestInfo } from '../authenticator.js';
 import type { FuAuthDeps } from '../fu-auth-deps.js';
 import type { LoginResponse } from '../hooks.js';

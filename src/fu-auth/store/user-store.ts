@@ -3,7 +3,7 @@ import type { Transaction } from 'sequelize';
 /**
  * The new engine's only door to user data. Every SQL statement about users that the new engine
  * runs lives behind this interface, so the table layout can change under it:
- * - phase 1 (`fu_users`, this repository): `createFuUsersStore`, which also mirrors every write
+ * - phase 1 (`fu_users`, this repository): `createSplitUserStore`, which also mirrors every write
  *   into the legacy `users` twin in the same transaction (invariant 3, "write-back");
  * - phase 2 (consolidated `users`, issue 5): a second implementation over `users` (which then has
  *   `uuid`, `is_verified`, `is_superuser` and a boolean `is_active`), chosen at run time by the

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/env-config.js';
-import { isDatabaseUnreachable } from '../db/database-unreachable.js';
+import { isDatabaseUnreachable } from '../pg/database-unreachable.js';
 import { errorMessage } from '../error-message.js';
 import { CliError } from './cli-error.js';
 import { EXIT, type ExitCode } from './exit-codes.js';

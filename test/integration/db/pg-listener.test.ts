@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { createPgListener } from '../../../src/lib/db/pg-listener.js';
+import { createPgListener } from '../../../src/lib/pg/pg-listener.js';
 import { testDatabaseUrl } from '../../helpers/database.js';
 
 describe('createPgListener (LISTEN with reconnection)', () => {

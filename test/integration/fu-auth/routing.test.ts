@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import request from 'supertest';
 import { buildOpenApiDocument } from '../../../src/fu-auth/openapi/openapi-document.js';
-import { ROUTES } from '../../../src/fu-auth/openapi/route-table.js';
+import { ROUTES } from '../../../src/fu-auth/openapi/openapi-routes.js';
 import { useTestApp } from '../../helpers/test-deps.js';
 
 describe('/fu_auth routing, OpenAPI document and docs', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import type { AppDeps } from '../../../src/deps.js';
-import { createFuUsersStore } from '../../../src/fu-auth/store/fu-users-store.js';
+import { createSplitUserStore } from '../../../src/fu-auth/store/split-user-store.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
 import { userStoreContract } from './user-store.contract.js';
@@ -22,7 +22,7 @@ describe('fu_users store', () => {
   userStoreContract({
     name: 'fu_users (write-back off)',
     store: () =>
-      createFuUsersStore({ sequelize: deps.sequelize, clock: deps.clock, writeBack: false }),
+      createSplitUserStore({ sequelize: deps.sequelize, clock: deps.clock, writeBack: false }),
     sequelize: () => deps.sequelize,
   });
 

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'chai';
 import { buildOpenApiDocument } from '../../../src/fu-auth/openapi/openapi-document.js';
-import { ROUTES } from '../../../src/fu-auth/openapi/route-table.js';
+import { ROUTES } from '../../../src/fu-auth/openapi/openapi-routes.js';
 import {
   fastapiReference,
   referenceWithDeviations,

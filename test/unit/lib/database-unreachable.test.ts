@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isDatabaseUnreachable } from '../../../src/lib/db/database-unreachable.js';
+import { isDatabaseUnreachable } from '../../../src/lib/pg/database-unreachable.js';
 
 /** Errors shaped as pg and Sequelize raise them (Sequelize wraps the driver's in `parent`). */
 const wrapped = (parent: object, name = 'SequelizeDatabaseError') =>

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createWatchedRead } from '../../../src/lib/db/watched-read.js';
+import { createWatchedRead } from '../../../src/lib/pg/watched-read.js';
 
 /** A watched read whose reads finish only when the test says so. */
 function harness() {

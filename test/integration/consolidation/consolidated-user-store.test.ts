@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { createUsersStore } from '../../../src/fu-auth/store/users-store.js';
+import { createConsolidatedUserStore } from '../../../src/fu-auth/store/consolidated-user-store.js';
 import { legacyContractSuite, portableSessionSuite } from '../../contract/legacy-contract.js';
 import type { Phase1Database } from '../../helpers/consolidation.js';
 import { phase2Database } from '../../helpers/phase2-database.js';
@@ -37,7 +37,11 @@ describe('phase 2: the consolidated users store', () => {
   userStoreContract({
     name: 'users (no bcrypt copy)',
     store: () =>
-      createUsersStore({ sequelize: deps.sequelize, clock: deps.clock, keepBcryptCopy: false }),
+      createConsolidatedUserStore({
+        sequelize: deps.sequelize,
+        clock: deps.clock,
+        keepBcryptCopy: false,
+      }),
     sequelize: () => deps.sequelize,
   });
 
@@ -84,7 +88,7 @@ describe('phase 2: the consolidated users store', () => {
   });
 
   it('when the new engine rehashes without a bcrypt copy kept, then the legacy hash becomes the new one too', async () => {
-    const store = createUsersStore({
+    const store = createConsolidatedUserStore({
       sequelize: deps.sequelize,
       clock: deps.clock,
       keepBcryptCopy: false,

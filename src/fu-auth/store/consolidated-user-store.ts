@@ -42,7 +42,7 @@ const toFuUser = (row: UserRow): FuUser => ({
  * phase 1): a legacy system that verifies bcrypt only could take over again with every password.
  * With it off, `hashed_password` takes the argon2id hash (the legacy engine here verifies it).
  */
-export function createUsersStore({
+export function createConsolidatedUserStore({
   sequelize,
   clock,
   keepBcryptCopy,

@@ -32,7 +32,7 @@ function toFuUser(row: FuUserRow): FuUser {
   };
 }
 
-export interface FuUsersStoreOptions {
+export interface SplitUserStoreOptions {
   sequelize: Sequelize;
   clock: Clock;
   /** Invariant 3: mirror passwords, e-mails and flags into the legacy twin (FU_LEGACY_WRITE_BACK). */
@@ -44,11 +44,11 @@ export interface FuUsersStoreOptions {
  * created and deleted with the user (it carries the integer id of the legacy contract and owns the
  * user's contacts); with write-back on, every other change is mirrored into it too.
  */
-export function createFuUsersStore({
+export function createSplitUserStore({
   sequelize,
   clock,
   writeBack,
-}: FuUsersStoreOptions): UserStore {
+}: SplitUserStoreOptions): UserStore {
   const mirror = createLegacyMirror({ sequelize, clock, writeBack });
 
   const select = createUserSelect<FuUserRow>(sequelize, `${COLUMNS} FROM fu_users`, toFuUser);
