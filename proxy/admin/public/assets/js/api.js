@@ -13,7 +13,26 @@ export class ApiError extends Error {
   }
 }
 
-async function call(path, init = {}) {
+// Calls in flight, so that logging out can let them finish first: one answered after the
+// session ended would be a 401 and a console error for nothing.
+const inFlight = new Set();
+let closing = false;
+
+/** Stops new calls and resolves once those in flight have settled. */
+export async function settleCalls() {
+  closing = true;
+  await Promise.allSettled([...inFlight]);
+}
+
+function call(path, init = {}) {
+  if (closing) return new Promise(() => {});
+  const pending = send(path, init);
+  inFlight.add(pending);
+  void pending.finally(() => inFlight.delete(pending)).catch(() => {});
+  return pending;
+}
+
+async function send(path, init) {
   const res = await fetch(path, {
     ...init,
     credentials: 'same-origin',

@@ -3,7 +3,7 @@
  * traffic every 3 s; migration state every 15 s (its counts scan the user tables); the audit log
  * when the policy version changes.
  */
-import { api } from './api.js';
+import { api, settleCalls } from './api.js';
 import { createAuditPanel } from './audit-panel.js';
 import { createCharts } from './charts.js';
 import { setupControls } from './controls.js';
@@ -57,7 +57,16 @@ async function slow() {
   renderMigration($('#migration'), await api.migration());
 }
 
+function setupLogout() {
+  const form = $('#logout');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void settleCalls().then(() => form.submit());
+  });
+}
+
 async function start() {
+  setupLogout();
   const settings = await api.settings();
   setupControls({
     currentPolicy: () => policy,
