@@ -1,5 +1,5 @@
 /**
- * The README's first steps (issue 12, finding 8): a newcomer talks to the proxy, sees the arm
+ * The README's first steps: a newcomer talks to the proxy, sees the arm
  * header, and finds the demo password, the dashboard token and the database URL in the text.
  */
 import { readFileSync } from 'node:fs';
