@@ -36,4 +36,10 @@ describe('README: the first steps', () => {
     expect(first).to.contain('psql postgres://postgres:authshift@127.0.0.1:5433/authshift');
     expect(first).to.contain('npm run dev');
   });
+
+  it('when the README gives the test command, then it is the one CI runs', () => {
+    expect(first).to.contain('npm ci && npm test');
+    const ci = readFileSync(new URL('../../../.ci/run', import.meta.url), 'utf8');
+    expect(ci.split('\n')).to.include('npm test');
+  });
 });
