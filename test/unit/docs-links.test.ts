@@ -86,6 +86,17 @@ describe('docs: relative links', () => {
     });
   });
 
+  it("when the README's where-things-live table names a path, then it exists", () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('\n| where | what lives there |') + 1);
+    const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+    const paths = rows.flatMap((row) =>
+      [...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!),
+    );
+    expect(paths).to.include('src/deps.ts');
+    expect(paths.filter((p) => !existsSync(path.join(REPO_ROOT, p)))).to.deep.equal([]);
+  });
+
   for (const doc of markdownDocuments())
     it(`when ${doc} links to a file or a heading, then it exists`, () => {
       expect(brokenLinks(REPO_ROOT, doc)).to.deep.equal([]);
