@@ -112,7 +112,7 @@ export const envSchema = z.object({
   // new one is taken. Manual snapshots are never dropped automatically.
   SNAPSHOT_KEEP_AUTOMATIC: positiveInt(5),
 
-  // Login and forgot-password throttling (docs/design/contracts/fu_auth.md, deliberate deviation), counted in
+  // Login and forgot-password throttling (contracts/fu_auth.md, deliberate deviation), counted in
   // PostgreSQL so every instance shares the counts. An office behind one IP must not notice it.
   RATE_LIMIT_ENABLED: boolFlag(true),
   RATE_LIMIT_LOGIN_PER_IP: rateRule('300/60'),
