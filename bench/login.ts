@@ -1,5 +1,5 @@
 /**
- * The login benchmark (DESIGN.md, performance targets):
+ * The login benchmark (docs/design/design.md, performance targets):
  * - anchor: parallel argon2id verifications/s with the production parameters, in this process;
  * - measured: successful logins/s through HTTP on `/fu_auth/jwt/login` of a real monolith process
  *   (argon2id with the same parameters, plus its SQL, rate-limit counting and JWT signing);

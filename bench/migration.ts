@@ -1,5 +1,5 @@
 /**
- * The migration benchmark (DESIGN.md, performance table): 1 000 000 seeded legacy users through
+ * The migration benchmark (docs/design/design.md, performance table): 1 000 000 seeded legacy users through
  * consolidation (verification included), snapshot and restore, each against the bare SQL
  * statement over the same rows measured in the same run on the same database:
  * - consolidation vs `INSERT INTO copy SELECT * FROM users` (copy has the same indexes), ≤ 1.5×;

@@ -1,5 +1,5 @@
 /**
- * The proxy benchmark (DESIGN.md performance table), all in one run on this machine:
+ * The proxy benchmark (docs/design/design.md performance table), all in one run on this machine:
  * - requests/s and p50/p99 for small JSON responses straight to the upstream, through the proxy,
  *   through a bare Node pipe proxy and through nginx `split_clients` in front of the same
  *   upstream (target: proxy ≥ 50% of nginx), for each process count in BENCH_PROXY_WORKERS

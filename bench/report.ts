@@ -1,6 +1,6 @@
 /**
  * Benchmark results are ratios against an anchor measured in the same run on the same machine
- * (DESIGN.md, performance targets): absolute numbers vary by machine, ratios travel.
+ * (docs/design/design.md, performance targets): absolute numbers vary by machine, ratios travel.
  */
 export interface BenchResult {
   /** What was measured, e.g. "proxy throughput (req/s)". */

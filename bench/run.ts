@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- name …]`: runs the benchmarks from DESIGN.md's performance table and
+ * `npm run bench [-- name …]`: runs the benchmarks from docs/design/design.md's performance table and
  * prints each as a ratio against its anchor measured in the same run. Exit code 0 even when a
- * target is missed: the numbers are information for people, not a gate (see README).
+ * target is missed: the numbers are information for people, not a gate (see docs/benchmarks.md).
  */
 import type { BenchResult } from './report.js';
 import { printResults } from './report.js';

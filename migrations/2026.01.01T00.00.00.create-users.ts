@@ -1,7 +1,7 @@
 import type { Migration } from '../src/db/migrator.js';
 
 /**
- * The legacy `users` table, exactly as existing clients know it (contracts/legacy.md).
+ * The legacy `users` table, exactly as existing clients know it (docs/design/contracts/legacy.md).
  * E-mail uniqueness is case-sensitive on purpose: it is a legacy quirk clients can observe.
  */
 export const up: Migration = async ({ context: { query } }) => {

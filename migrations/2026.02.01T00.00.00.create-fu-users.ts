@@ -1,7 +1,7 @@
 import type { Migration } from '../src/db/migrator.js';
 
 /**
- * The new engine's user table in phase 1 (DESIGN.md, data model): fastapi-users-db-sqlalchemy's
+ * The new engine's user table in phase 1 (docs/design/design.md, data model): fastapi-users-db-sqlalchemy's
  * `user` columns, plus the link to the legacy row. One person, one UUID (invariant 1): the legacy
  * twin is `legacy_user_id`, and deleting the legacy row deletes this one too.
  * Case-insensitive uniqueness is enforced by the index, not only by the application's lookup as

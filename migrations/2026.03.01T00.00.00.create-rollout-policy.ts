@@ -1,7 +1,7 @@
 import type { Migration } from '../src/db/migrator.js';
 
 /**
- * The proxy's control plane (issue 4): one current policy row and an append-only audit log.
+ * The proxy's control plane: one current policy row and an append-only audit log.
  * Triggers, not application code, bump the version, write the audit row and notify the proxies,
  * so a change made with plain SQL (e.g. by the rollback command) is versioned, audited and
  * applied within a second like one made with `npm run rollout`.

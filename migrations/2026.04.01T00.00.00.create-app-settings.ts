@@ -1,7 +1,7 @@
 import type { Migration } from '../src/db/migrator.js';
 
 /**
- * Run-time settings every monolith instance follows without a restart (issue 5): for now only
+ * Run-time settings every monolith instance follows without a restart: for now only
  * `user_store`, the table the new engine reads and writes (`fu_users` in phase 1, the consolidated
  * `users` in phase 2). A trigger notifies `authshift_settings` on every change, so instances
  * follow within a second; they also re-read periodically in case a NOTIFY is lost.

@@ -1,7 +1,7 @@
 import type { Migration } from '../src/db/migrator.js';
 
 /**
- * Where the snapshot seeder keeps its copies of the user tables (issue 5, invariant 5): a schema
+ * Where the snapshot seeder keeps its copies of the user tables (design invariant 5): a schema
  * of its own, outside `public`, that no route, model or repository reads. `down` refuses while
  * snapshots exist (no CASCADE): dropping a safety net must be deliberate (`snapshot drop`).
  */

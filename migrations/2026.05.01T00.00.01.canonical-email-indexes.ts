@@ -48,7 +48,7 @@ async function refuseTwins(query: Query, table: string): Promise<void> {
   if (twins.length > 0)
     throw new Error(
       `${table} holds addresses spelled more than one way (${twins.map((t) => t.address).join(', ')}): ` +
-        'resolve them with `npm run users -- dedupe` (README, Cutover and rollback), then migrate again',
+        'resolve them with `npm run users -- dedupe` (docs/cutover.md), then migrate again',
     );
 }
 

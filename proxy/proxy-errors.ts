@@ -4,7 +4,7 @@
  * "<CODE>", "message": "…"}`: `error` matches the legacy contract's shape, so a legacy client that
  * only reads `error` still gets a stable token; `code` is what tests and dashboards assert on.
  * The one exception is the `gate_fu_auth` 404, which imitates fastapi-users' own
- * `{"detail": "Not Found"}` on purpose (see http/gate.ts).
+ * `{"detail": "Not Found"}` on purpose (`gateNotFound` in http/handle-request.ts).
  */
 import type { ServerResponse } from 'node:http';
 

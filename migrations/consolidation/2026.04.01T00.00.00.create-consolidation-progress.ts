@@ -1,6 +1,6 @@
 import type { Migration } from '../../src/db/migrator.js';
 
-/** Where batched data steps record how far they got, so an interrupted run resumes (issue 5). */
+/** Where batched data steps record how far they got, so an interrupted run resumes. */
 export const up: Migration = async ({ context: { query } }) => {
   await query(`
     CREATE TABLE consolidation_progress (

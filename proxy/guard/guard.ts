@@ -6,7 +6,7 @@
  * the guard undoes the percentage, ops decide the rest.
  * SECURITY: it is fed only answers to requests the policy routed for an identified user (see
  * handle-request.ts), never anonymous traffic: anyone could otherwise flood /fu_auth with
- * requests that fail and roll the rollout back (issue 11 finding 5).
+ * requests that fail and roll the rollout back.
  */
 import type { Clock } from '../../src/lib/clock.js';
 import type { Logger } from '../../src/lib/logger.js';

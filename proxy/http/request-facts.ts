@@ -74,7 +74,7 @@ async function addBodyFacts(
     return;
   }
   const token = fieldOf(body, rule.field);
-  // A verified bearer already sends the request to the new engine (DECISIONS.md order).
+  // A verified bearer already sends the request to the new engine (the order of decide.ts).
   if (!gated || token === undefined || facts.credential) return;
   if (rule.holds === 'reset_token') {
     if (await isResetToken(token, deps.secrets, deps.now)) facts.credential = { kind: 'reset' };

@@ -1,6 +1,6 @@
 /**
  * The answers the proxy writes itself in a surface's own format, byte for byte what the monolith
- * would send (DECISIONS.md "One body reader"): an unreadable body (the legacy `{"error":…}` on
+ * would send (docs/proxy.md, "Unreadable bodies"): an unreadable body (the legacy `{"error":…}` on
  * /auth/* and the facade, fastapi-users `{"detail":…}` on /fu_auth), and "not found" (the gate, and
  * a protocol upgrade on an auth route, which no engine serves). The bodies come from the same
  * pure builders the monolith renders with (src/lib/contracts).

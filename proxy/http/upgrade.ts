@@ -1,6 +1,6 @@
 /**
- * Protocol upgrades (WebSocket). SECURITY: an upgrade is classified like any request (issue 11
- * finding 8: `Connection: Upgrade` used to skip the route table, the policy and the gate, so a
+ * Protocol upgrades (WebSocket). SECURITY: an upgrade is classified like any request
+ * (`Connection: Upgrade` used to skip the route table, the policy and the gate, so a
  * POST to /fu_auth/register with upgrade headers reached the monolith untouched). No auth route
  * takes an upgrade: those get their surface's "not found"; everything else is tunnelled to the
  * legacy upstream, with the same header hygiene as a request.

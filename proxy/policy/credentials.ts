@@ -1,6 +1,6 @@
 /**
- * What the proxy can verify about who a request is, without a database round trip (DECISIONS.md
- * "The proxy decides every request"): the signed routing claim the engines set (`authshift_route`),
+ * What the proxy can verify about who a request is, without a database round trip (docs/proxy.md,
+ * "Decision"): the signed routing claim the engines set (`authshift_route`),
  * and the new engine's own tokens, checked with the secrets the monolith signs them with (HS256,
  * fastapi-users' audiences, `exp`). Session cookies are never read: their look proves nothing
  * (`crm.sid=fu.x`, `fastapiusersauth=x` and an unverified bearer once chose the arm).

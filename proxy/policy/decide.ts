@@ -1,6 +1,6 @@
 /**
- * The split decision, a pure function of (request facts, policy), in the order of DECISIONS.md
- * ("The proxy decides every request"):
+ * The split decision, a pure function of (request facts, policy), in the order docs/proxy.md
+ * ("Decision") gives:
  *   kill switch → signed override → the e-mail read from the body (identity routes) → the e-mail
  *   of a verified routing claim → a verified new-engine credential (gated /fu_auth only: an
  *   access or reset token → new; a verification token → the policy for its e-mail) → anonymous.

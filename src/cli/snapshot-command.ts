@@ -8,7 +8,7 @@ import { defaultSnapshotLabel } from '../snapshot/snapshot-seeder.js';
 
 const LABEL = [{ name: 'LABEL' }] as const;
 
-/** `npm run snapshot`: the reversible snapshot of the user tables (DESIGN.md invariant 5). */
+/** `npm run snapshot`: the reversible snapshot of the user tables (docs/design/design.md invariant 5). */
 export const SNAPSHOT_CLI: CliSpec = {
   command: 'npm run snapshot --',
   summary:

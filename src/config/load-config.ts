@@ -49,7 +49,7 @@ export interface Config {
       forgotPerAccount: RateRule;
     };
   };
-  /** The routing claim cookie (DECISIONS.md "Routing claim"). */
+  /** The routing claim cookie (docs/proxy.md, "Routing claim"). */
   routing: { secret: string; previousSecret: string | undefined; claimTtlSeconds: number };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
   cutover: { smokeUrl: string; propagationMs: number; batchSize: number };

@@ -1,5 +1,5 @@
 /**
- * The two shapes of `users` (DESIGN.md, data model by phase), as online-rebuild targets:
+ * The two shapes of `users` (docs/design/design.md, data model by phase), as online-rebuild targets:
  * - CONSOLIDATED (phase 2): `uuid` (the `fu_users` id of the twin, a new one otherwise),
  *   `is_verified`, `is_superuser` (the twin's flags, or what `role`/`email_confirmed_at` imply),
  *   `fu_hashed_password` (the new engine's hash), `fu_linked` (the accounts a rollback gives a

@@ -2,7 +2,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 /**
  * Legacy accounts whose addresses are the same canonical address (authshift_canonical_email:
- * case, Unicode normalisation, IDN domains), and who keeps the address (DECISIONS.md "Ops"):
+ * case, Unicode normalisation, IDN domains), and who keeps the address (docs/cutover.md, "Dedupe rule"):
  * SECURITY: only what an attacker cannot produce decides — a confirmed mailbox, else age. The one
  * account with a confirmed e-mail keeps it; with none confirmed, the oldest (created_at, then
  * id). Two or more confirmed: ambiguous, decided only by an operator naming the keeper. Recency

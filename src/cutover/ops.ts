@@ -1,5 +1,5 @@
 /**
- * `npm run cutover` and `npm run rollback` (DESIGN.md, cutover and rollback): the state machines.
+ * `npm run cutover` and `npm run rollback` (docs/design/design.md, cutover and rollback): the state machines.
  *
  * cutover: preflight → snapshot → consolidate → verify → switch → smoke (cutover-steps.ts). A
  *   failing step after preflight rolls back by itself and says which step failed and why;

@@ -1,5 +1,5 @@
 /**
- * `/fu_auth`: a port of fastapi-users (v15 wire contract, contracts/fu_auth.md) that a client
+ * `/fu_auth`: a port of fastapi-users (v15 wire contract, docs/design/contracts/fu_auth.md) that a client
  * written for a fastapi-users backend can use unchanged, plus the legacy facade at `/legacy`.
  * It does not do OAuth (contract §1.3 is optional and not ported) and keeps no list-users route
  * (removed upstream on purpose, #338). Unknown paths are `404 {"detail":"Not Found"}`, a known

@@ -2,7 +2,7 @@ import type { FuUser } from './store/user-store.js';
 
 /**
  * BaseUserManager's hooks, injected. They fire where and with what upstream fires them
- * (contracts/fu_auth.md §5.7): never on logout or a failed login, not `onAfterUpdate` on reset or
+ * (docs/design/contracts/fu_auth.md §5.7): never on logout or a failed login, not `onAfterUpdate` on reset or
  * verify. Services never see Express objects, so "request" is this plain summary of it.
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/manager.py
  */

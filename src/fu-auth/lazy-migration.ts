@@ -3,7 +3,7 @@ import { addressKeeper } from '../users/address-keeper.js';
 import type { FuUser, LegacyCandidate, LegacyHolder, UserStore } from './store/user-store.js';
 
 /**
- * Lazy migration (DESIGN.md invariant 2). A legacy-only account is treated as a new-engine user
+ * Lazy migration (docs/design/design.md invariant 2). A legacy-only account is treated as a new-engine user
  * whose hash is the legacy one; where fastapi-users would write (the rehash after a successful
  * verification) the account is imported instead: same person, new UUID, argon2id hash, one request.
  */
@@ -49,7 +49,7 @@ export async function checkPassword(
  *
  * Addresses are compared canonically (src/lib/identity/canonical-email.ts), but old legacy data
  * may hold several rows with one canonical address ("twins"), and only one of them can ever be
- * the new-engine user. SECURITY: an address never binds the wrong twin (issue 10, finding 4):
+ * the new-engine user. SECURITY: an address never binds the wrong twin (case-variant takeover):
  * with twins, it names only the twin whose stored e-mail is exactly the one typed, and only if
  * that twin is the one already linked, or none is linked yet and it is the twin the address
  * belongs to (users/address-keeper.ts: confirmed, else oldest), so an attacker's later twin can

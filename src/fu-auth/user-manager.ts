@@ -15,7 +15,7 @@ import { parseId } from './validation/parse-id.js';
 import { passwordProblem, type PasswordPolicy } from './validation/password-policy.js';
 
 export interface UserManagerDeps {
-  /** A getter, so the active store can be switched at run time (issue 5's `user_store`). */
+  /** A getter, so the active store can be switched at run time (the `user_store` setting). */
   store: () => UserStore;
   hasher: PasswordHasher;
   tokens: ActionTokens;

@@ -1,6 +1,6 @@
 /**
  * The legacy engine: `/auth/*` with passport-local and express-session, exactly as existing
- * clients know it (contracts/legacy.md). Its own login stays passport's; `/me`, `/logout` and
+ * clients know it (docs/design/contracts/legacy.md). Its own login stays passport's; `/me`, `/logout` and
  * `/change-password` honour every session either engine issues (src/sessions), so a rollback
  * or a policy change logs nobody out. The proxy decides who is served here.
  */

@@ -27,7 +27,7 @@ export interface LegacyAuthServiceDeps {
   transact: Transact;
   /** A password change ends the person's other sessions on both engines. */
   sessions: Pick<SessionEnder, 'endOtherSessions'>;
-  /** Who holds an address, on either engine (one identity, issue 10). */
+  /** Who holds an address, on either engine (one identity per canonical address). */
   addresses: AddressClaims;
   observers?: LegacyWriteObserver[];
 }
@@ -36,7 +36,7 @@ export type LegacyAuthService = ReturnType<typeof createLegacyAuthService>;
 
 /**
  * The legacy engine's rules, unchanged for existing clients but one: registration refuses an
- * address whose canonical form any account holds (contracts/legacy.md). Login stays exact-case,
+ * address whose canonical form any account holds (docs/design/contracts/legacy.md). Login stays exact-case,
  * so old case-only twins keep logging in here. No req/res here.
  */
 export function createLegacyAuthService({

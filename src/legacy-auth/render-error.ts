@@ -5,7 +5,7 @@ import { legacyErrorBody as renderBody } from '../lib/contracts/legacy-error-bod
 /**
  * The legacy wire format: `{"error": "<code>"}` (+ `fields` on 422), rendered by the pure
  * builder in src/lib/contracts (shared with the proxy). Pinned by tests: existing clients parse
- * exactly these strings (contracts/legacy.md).
+ * exactly these strings (docs/design/contracts/legacy.md).
  */
 export { legacyFields } from '../lib/contracts/legacy-error-body.js';
 

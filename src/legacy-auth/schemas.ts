@@ -7,7 +7,7 @@ import { foldingProblem } from '../lib/identity/canonical-email.js';
  * `/fu_auth/legacy/*` facade) validate with these, so their 422 bodies are identical.
  */
 // An address some layer would fold differently (canonical-email.ts `foldingProblem`) is refused
-// like a malformed one: stored, it could not be told apart from another account's (issue 10).
+// like a malformed one: stored, it could not be told apart from another account's (one identity per canonical address).
 const email = z
   .string()
   .max(255)

@@ -30,9 +30,9 @@ export interface HasherParams {
 /**
  * What the composition root uses unless configured otherwise: nice 10, and one thread per core
  * plus one. Exactly one per core left 3–4% of the argon2 limit unused on the 2-core machine
- * (0.86 vs 0.90 of it, see README "Login benchmark"); the extra thread fills those gaps, and at
+ * (0.86 vs 0.90 of it, see docs/benchmarks-history.md); the extra thread fills those gaps, and at
  * nice 10 it does not cost the event loop (/healthz p99 4–6 ms with 2, 3 or 4 threads). On a later
- * machine 1, 2 and 3 threads measured alike within its noise (README, "A stricter anchor").
+ * machine 1, 2 and 3 threads measured alike within its noise (docs/benchmarks-history.md, "a stricter login anchor").
  */
 export const DEFAULT_HASH_POOL = { threads: availableParallelism() + 1, nice: 10 };
 

@@ -18,7 +18,7 @@ export interface LegacySessionRoutesDeps {
 
 /**
  * `GET /me`, `POST /logout`, `POST /change-password` of the legacy contract, as both engines
- * serve them: any credential of either engine, the same bodies (contracts/legacy.md).
+ * serve them: any credential of either engine, the same bodies (docs/design/contracts/legacy.md).
  * Authentication comes first, so a request without a session is 401 whatever its body.
  */
 export function addLegacySessionRoutes(router: Router, deps: LegacySessionRoutesDeps): void {

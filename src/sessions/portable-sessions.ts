@@ -1,5 +1,5 @@
 /**
- * Portable sessions (DECISIONS.md, issue 10): a session either engine issued is honoured by the
+ * Portable sessions (docs/engines.md, docs/design/design.md): a session either engine issued is honoured by the
  * legacy routes of both engines and by `/api/*`, with the same bodies, and ends on both. This is
  * what both engines share to do that: one resolver, one way to end sessions, one logout, one
  * routing claim. It does not log anyone in: each engine keeps its own login (the legacy engine

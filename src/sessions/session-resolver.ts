@@ -31,7 +31,7 @@ export type SessionResolver = (req: Request) => Promise<ResolvedSession | null>;
 
 /**
  * "Who is this request?" — one answer for both engines' `/auth/*` and for `/api/*`, over every
- * credential either engine issues, in this fixed order (DECISIONS.md "Portable sessions"):
+ * credential either engine issues, in this fixed order (docs/engines.md, "Sessions across engines"):
  * legacy session (`crm.sid=s:…`, read by express-session and passport, which must run first),
  * facade session (`crm.sid=fu.…`), the `fastapiusersauth` cookie, a bearer JWT. The first one
  * that names an existing, active account wins, so a stale credential never hides a good one.

@@ -1,5 +1,5 @@
 /**
- * The reversible snapshot (DESIGN.md invariant 5): `create` copies `users`, `fu_users` and
+ * The reversible snapshot (docs/design/design.md invariant 5): `create` copies `users`, `fu_users` and
  * `fu_access_tokens` into tables of the `authshift_snapshots` schema, all three from one
  * REPEATABLE READ view, with a manifest (label, origin, time, row counts, checksums, columns).
  * `restore` (snapshot-restore.ts) makes every captured row byte-identical again and keeps what

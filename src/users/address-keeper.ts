@@ -3,7 +3,7 @@
  * address belongs to: the one account that proved it owns the mailbox (a confirmed e-mail); with
  * none confirmed, the oldest (`created_at`, then id); with several confirmed, nobody (ambiguous:
  * only an operator can decide). Nothing an attacker controls (recency, activity, spelling) counts.
- * Lazy migration binds only this account; `users dedupe` keeps it (DECISIONS.md, issue 10).
+ * Lazy migration binds only this account; `users dedupe` keeps it (docs/engines.md, one identity).
  */
 export interface AddressHolderFacts {
   id: number;

@@ -1,5 +1,5 @@
 /**
- * The legacy contract (contracts/legacy.md) as one suite that takes a base path, so the same
+ * The legacy contract (docs/design/contracts/legacy.md) as one suite that takes a base path, so the same
  * assertions run against the legacy engine (`/auth`) and the new engine's facade
  * (`/fu_auth/legacy`). Only what a legacy client can observe is asserted here.
  */
@@ -267,7 +267,7 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
         expect(res.body).to.deep.equal({ error: 'email_taken' });
       });
 
-      // The legacy quirk (unique case-sensitively) ends with issue 10: one identity per
+      // The legacy quirk (unique case-sensitively) ends with authshift: one identity per
       // canonical address, on every phase; an answer legacy clients already parse.
       it('when the e-mail differs only by case, then 409 email_taken (one identity per canonical address)', async () => {
         const u = await user({ email: uniqueEmail('quirk') });
@@ -411,7 +411,7 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
       });
     });
 
-    describe('request bodies (DECISIONS.md "One body reader")', () => {
+    describe('request bodies (one body reader for the proxy and the monolith)', () => {
       const send = (route: string, type: string, body: Buffer | string, encoding?: string) => {
         const req = request(target.app()).post(path(route)).set('content-type', type);
         return (encoding ? req.set('content-encoding', encoding) : req).send(body);
@@ -483,7 +483,7 @@ export function legacyContractSuite(target: LegacyContractTarget): void {
 }
 
 /**
- * Portable sessions (DECISIONS.md): the `/me`, `/logout` and `/change-password` routes of this
+ * Portable sessions (docs/engines.md): the `/me`, `/logout` and `/change-password` routes of this
  * engine honour every credential either engine issues — a legacy session, a facade session, the
  * `fastapiusersauth` cookie and a bearer JWT — with the same bodies, and a logout here ends the
  * session on both engines. Run against both engines, so a session minted by one is used on the

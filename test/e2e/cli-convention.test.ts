@@ -1,5 +1,5 @@
 /**
- * Issue 12, finding 7, with real processes: every command (migrate, seed, users, snapshot,
+ * One CLI convention, with real processes: every command (migrate, seed, users, snapshot,
  * cutover, rollback, rollout) answers --help, refuses unknown words in one line naming the
  * nearest valid one, speaks plainly, and prints no stack trace unless asked to.
  */

@@ -124,7 +124,7 @@ describe('two monoliths and two proxies on one database', function () {
     expect(((await viaB.json()) as { user: { id: number } }).user.id).to.equal(user.id);
   });
 
-  it('when a facade session is created through A and the kill switch is set, then through B the legacy engine honours it: me, contacts, change-password, logout (finding 1)', async () => {
+  it('when a facade session is created through A and the kill switch is set, then through B the legacy engine honours it: me, contacts, change-password, logout', async () => {
     const user = await createLegacyUser(sequelize);
     await changeOnA({ op: 'allow_add', email: user.email });
     const login = await post(a, '/auth/login', { email: user.email, password: user.password });

@@ -1,5 +1,5 @@
 /**
- * Issue 12, findings 1, 2, 3 and 5 as ops meet them: real `npm run …` processes against a stack
+ * Cutover and rollback as ops meet them: real `npm run …` processes against a stack
  * (monolith + proxy) that keeps serving, every command run twice in a row, and a smoke URL that
  * points at another stack.
  */

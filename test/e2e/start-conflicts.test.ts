@@ -1,5 +1,5 @@
 /**
- * `npm start` next to something that is already there (issue 12, finding 6): a second `npm
+ * `npm start` next to something that is already there: a second `npm
  * start` in the same DATA_DIR says where the first one runs and exits non-zero without its
  * banner; a port that is taken is named by the variable that moves it.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run dev` (issue 12, finding 6): a change to a service's code restarts that service, and
+ * `npm run dev`: a change to a service's code restarts that service, and
  * only that one: src/app.ts restarts the monolith, a file under proxy/ restarts the proxy. The
  * change is a touch (new mtime, same content): no tracked file is edited.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm start` keeps the stack up (issue 12, finding 6): a monolith that dies is restarted with
+ * `npm start` keeps the stack up: a monolith that dies is restarted with
  * backoff while the proxy keeps answering with its JSON 502, and a crash loop ends after a
  * bounded number of restarts with a clear message. On a scratch database of the test server.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm start` as a supervisor (issue 12, finding 6): a stop signal to any of its processes (npm
+ * `npm start` as a supervisor: a stop signal to any of its processes (npm
  * itself, the node process that runs src/cli/start.ts, the monolith, the proxy, or the whole
  * terminal job on Ctrl-C) stops the proxy, the monolith and then the embedded PostgreSQL, npm
  * exits 0, and no process is left running. Real npm, real processes, one embedded cluster.

@@ -1,5 +1,5 @@
 /**
- * An embedded PostgreSQL that `npm start` did not start itself (issue 12, finding 6): one left
+ * An embedded PostgreSQL that `npm start` did not start itself: one left
  * running by a crash is stopped (and said so), one used by another live process is refused with
  * what to do, a stale postmaster.pid is never silently reused. Real npm, real PostgreSQL.
  */

@@ -13,7 +13,7 @@ import { TEST_ENV } from './test-deps.js';
 
 export const ADMIN_TOKEN = 'proxy-test-admin-token-0123456789';
 export const OVERRIDE_SECRET = 'proxy-test-override-secret-0123456789';
-/** The routing-claim secrets both processes share (DECISIONS.md "Routing claim"). */
+/** The routing-claim secrets both processes share (docs/proxy.md, "Routing claim"). */
 export const ROUTING_SECRET = 'proxy-test-routing-secret-0123456789';
 export const ROUTING_SECRET_PREVIOUS = 'proxy-test-previous-routing-secret-0123';
 const ROUTING_ENV = { ROUTING_SECRET, ROUTING_SECRET_PREVIOUS };

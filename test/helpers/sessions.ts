@@ -4,7 +4,7 @@ import request from 'supertest';
 import { FU_AUTH_COOKIE, LEGACY_SESSION_COOKIE } from '../../src/lib/contracts/cookies.js';
 
 /**
- * The four credentials a person can hold (DECISIONS.md "Portable sessions"), each minted by the
+ * The four credentials a person can hold (docs/engines.md, "Sessions across engines"), each minted by the
  * engine that issues it, as request headers a client would send back.
  */
 export const CREDENTIAL_KINDS = [

@@ -1,5 +1,5 @@
 /**
- * Issue 10, finding 3: clients chose their own arm by sending a body the monolith could read and
+ * Clients once chose their own arm by sending a body the monolith could read and
  * the proxy could not (BOM, gzip, repeated fields, multipart), then letting an unverified session
  * marker decide. The real monolith and a real proxy process: the proxy reads every identity body
  * with the monolith's own reader, refuses what it cannot read with the monolith's own answer, and
@@ -25,7 +25,7 @@ import { multipart, rawSend, withBom } from '../helpers/raw-http.js';
 const JSON_TYPE = { 'content-type': 'application/json' };
 const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
 
-describe('proxy processes: the proxy reads a body as the monolith does (issue 10 finding 3)', function () {
+describe('proxy processes: the proxy reads a body as the monolith does', function () {
   this.timeout(60_000);
   let db: { url: string; drop(): Promise<void> };
   let sequelize: Sequelize;

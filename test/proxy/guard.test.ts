@@ -1,5 +1,5 @@
 /**
- * Issue 11 finding 5 (second half) and DESIGN.md "Guard": the guard sees only what the policy
+ * The design's "Guard" (docs/design/design.md): the guard sees only what the policy
  * did. It counts 5xx answers to requests the policy routed to the new arm for an identified user,
  * and trips only when they come from more than one client address, so an anonymous client cannot
  * roll the rollout back. Real processes; the new arm is a port nobody listens on (every request
@@ -27,7 +27,7 @@ interface GuardView {
   last_trip: { reason: string } | null;
 }
 
-describe('proxy processes: the guard counts only what the policy routed (issue 11 finding 5)', function () {
+describe('proxy processes: the guard counts only what the policy routed', function () {
   this.timeout(90_000);
   let db: { url: string; drop(): Promise<void> };
   let monolith: Monolith;

@@ -1,5 +1,5 @@
 /**
- * DECISIONS.md "One body reader": when the proxy cannot read an identity body it answers itself,
+ * One body reader (docs/proxy.md, "Unreadable bodies"): when the proxy cannot read an identity body it answers itself,
  * with exactly the status, content type and body the monolith gives for the same request (the
  * legacy `{"error":…}` on /auth/* and the facade, fastapi-users `{"detail":…}` on /fu_auth). The
  * same bad bodies go to the monolith directly and through a real proxy, and must come back equal.

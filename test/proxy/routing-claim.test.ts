@@ -1,5 +1,5 @@
 /**
- * Issue 10, finding 2 and DESIGN.md "Portable sessions, policy on every request": the proxy routes
+ * The design's "Portable sessions, policy on every request" (docs/design/design.md): the proxy routes
  * a logged-in request by the current policy for the user its signed routing claim names, so deny,
  * kill and percentage changes apply to the user's next request; anything it cannot verify counts
  * for nothing. (The monolith sets the claim once the sessions work lands; here the tests sign it.)

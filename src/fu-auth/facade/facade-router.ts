@@ -1,6 +1,6 @@
 /**
  * The legacy facade: the legacy contract's `/auth/*` routes at `/fu_auth/legacy/*`, served by the
- * new engine with the legacy bodies, errors and integer ids (contracts/legacy.md). It shares the
+ * new engine with the legacy bodies, errors and integer ids (docs/design/contracts/legacy.md). It shares the
  * legacy engine's request schemas, error renderer and session routes (src/sessions), so the two
  * cannot differ in what a client sees; the same contract suite runs against both. Its own login
  * issues facade sessions (`crm.sid=fu.…`); every session of either engine is honoured here.

@@ -10,14 +10,14 @@ import { checkPassword, findSubject, type LoginSubject } from '../lazy-migration
 import { EmailConflictError, type UserStore } from '../store/user-store.js';
 
 /**
- * The legacy contract's rules, served by the new engine (DESIGN.md: `/fu_auth/legacy/*`).
+ * The legacy contract's rules, served by the new engine (docs/design/design.md: `/fu_auth/legacy/*`).
  * An account is its legacy row (the integer id and full name clients see) plus, normally, its
  * new-engine user, which is authoritative for the password, the e-mail and the flags.
  * Login names an account the way the new engine does (lazy-migration.ts `findSubject`: canonical
  * address, old twins never bound to the wrong one) and then, as the legacy contract has it, only
  * with the account's exact spelling. Registration refuses an address whose canonical form any
- * account holds (409, a deliberate change from the old exact-case check: contracts/legacy.md).
- * An account without a user (a case-only twin the facade registered before issue 10) keeps the
+ * account holds (409, a deliberate change from the old exact-case check: docs/design/contracts/legacy.md).
+ * An account without a user (a case-only twin the facade registered before the one-identity rule) keeps the
  * sessions it has until `users dedupe` resolves it; its address names its linked twin now.
  * Facade writes are not fastapi-users operations, so they fire no fastapi-users hooks.
  */

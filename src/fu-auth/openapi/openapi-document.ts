@@ -88,7 +88,7 @@ export function buildOpenApiDocument(prefix = '/fu_auth'): Json {
     openapi: '3.1.0',
     info: {
       title: 'authshift /fu_auth',
-      description: 'fastapi-users compatible authentication (contracts/fu_auth.md).',
+      description: 'fastapi-users compatible authentication (docs/design/contracts/fu_auth.md).',
       version: '1.0.0',
     },
     paths,

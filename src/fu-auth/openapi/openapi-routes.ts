@@ -25,7 +25,7 @@ import { emailBody, loginForm, resetPasswordBody, verifyBody } from '../validati
  * Status codes on the wire are not read from here: as in fastapi-users, the auth routes declare no
  * `status_code`, so the document also lists FastAPI's default 200 for logout and cookie login, which
  * answer 204 (fu_auth.md 2.7; the 204 is documented too). Documenting only the 204 would change the
- * client a generator builds from the document (issue 13 wants the same client).
+ * client a generator builds from the document (the generated-client test wants the same client).
  */
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 

@@ -49,7 +49,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       await deps.store().touchLogin(user);
       const response = await loginResponse[backend](user);
       await deps.hooks.onAfterLogin(user, requestInfo(req), response);
-      // The routing claim (DECISIONS.md) rides along; a fastapi-users client ignores the cookie.
+      // The routing claim (docs/proxy.md) rides along; a fastapi-users client ignores the cookie.
       deps.routeClaims.issue(res, user.email);
       send(res, response);
     });

@@ -32,7 +32,7 @@ const toFuUser = (row: UserRow): FuUser => ({
 });
 
 /**
- * Phase 2 store (issue 5): one table, consolidated `users`. Every person is one row with both
+ * Phase 2 store: one table, consolidated `users`. Every person is one row with both
  * identities (integer `id` for the legacy contract, `uuid` for fastapi-users), so there is no twin
  * to mirror and no legacy-only row to import. Writes keep both vocabularies true at once
  * (`is_superuser` and `role`, `is_verified` and `email_confirmed_at`), so the legacy engine reads

@@ -5,7 +5,7 @@ import type { Transaction } from 'sequelize';
  * runs lives behind this interface, so the table layout can change under it:
  * - phase 1 (`fu_users`, this repository): `createSplitUserStore`, which also mirrors every write
  *   into the legacy `users` twin in the same transaction (invariant 3, "write-back");
- * - phase 2 (consolidated `users`, issue 5): a second implementation over `users` (which then has
+ * - phase 2 (consolidated `users`): a second implementation over `users` (which then has
  *   `uuid`, `is_verified`, `is_superuser` and a boolean `is_active`), chosen at run time by the
  *   `user_store` setting. It has nothing to mirror and no legacy-only rows to import, so there
  *   `legacyPasswordMirror` is false and `legacyHolders` returns [] (the table is unique on the

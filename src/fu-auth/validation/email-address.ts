@@ -49,7 +49,7 @@ export function normalizeEmail(input: string): EmailResult {
 /**
  * An address an account may be given (register, e-mail change, the users CLI): what
  * `normalizeEmail` accepts, without a folding problem (src/lib/identity/canonical-email.ts),
- * judged on the address as it would be stored. A deliberate deviation from pydantic (issue 10):
+ * judged on the address as it would be stored. A deliberate deviation from pydantic (one identity):
  * an address some layer would fold differently could not be told apart from another account's.
  */
 export function registrableEmail(input: string): EmailResult {

@@ -1,7 +1,8 @@
 /**
  * The exit codes of every command-line tool (migrate, seed, users, snapshot, cutover, rollback,
- * rollout, and npm start), as data: one number means one thing everywhere, and docs/runbook.md and the README
- * print this table (test/unit/lib/cli/exit-codes-docs.test.ts keeps them identical).
+ * rollout, and npm start), as data: one number means one thing everywhere, and docs/errors.md,
+ * docs/cutover.md and docs/runbook.md print this table (test/unit/lib/cli/exit-codes-docs.test.ts
+ * keeps them identical).
  */
 export const EXIT = {
   ok: 0,

@@ -1,6 +1,6 @@
 /**
  * Which body formats each auth route reads, shared by the monolith's routes and the proxy's route
- * table so the two read a body the same way (DECISIONS.md "One body reader"). A body in a format a
+ * table so the two read a body the same way (docs/proxy.md, "Unreadable bodies"). A body in a format a
  * route does not read is not parsed: the route sees it as text (fastapi-users' JSON routes answer
  * 422 about it) or as nothing (the legacy routes: every field "required").
  */

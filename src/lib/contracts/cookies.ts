@@ -1,6 +1,6 @@
 /**
  * Cookie names and markers that the monolith's two engines and the proxy must agree on. They are
- * part of the wire contracts (contracts/legacy.md, contracts/fu_auth.md), so they live once, here.
+ * part of the wire contracts (docs/design/contracts/legacy.md, docs/design/contracts/fu_auth.md), so they live once, here.
  */
 
 /** The legacy contract's session cookie; both engines issue it (legacy: `s:<sid>.<sig>`). */

@@ -1,6 +1,6 @@
 /**
  * The legacy wire format: `{"error": "<code>"}` (+ `fields` on 422). Existing clients parse exactly
- * these strings (contracts/legacy.md). A pure function of the error, here in lib so that the proxy,
+ * these strings (docs/design/contracts/legacy.md). A pure function of the error, here in lib so that the proxy,
  * which answers some requests itself (an unreadable body), renders them byte for byte as the
  * monolith does. Pinned by test/unit/legacy-auth/render-error.test.ts.
  */

@@ -1,7 +1,7 @@
 /**
  * The one body reader of the auth routes, used by the monolith (src/middleware/read-body.ts) and by the
- * proxy, so that both read every request body the same way (DECISIONS.md "One body reader"; issue
- * 10 finding 3: the proxy read plain UTF-8 JSON and the first form value while the monolith also
+ * proxy, so that both read every request body the same way (docs/proxy.md, "Unreadable
+ * bodies"; the proxy once read plain UTF-8 JSON and the first form value while the monolith also
  * took a BOM, gzip, UTF-16, multipart and the last repeated field, so clients chose their arm).
  *
  * - one size limit (16 KiB), enforced while reading;

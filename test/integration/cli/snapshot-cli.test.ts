@@ -16,7 +16,7 @@ describe('npm run snapshot (real processes)', function () {
   after(() => db.drop());
 
   it('when used without a command, with an unknown one, or without the label a command needs, then it says so in one line (or prints the usage) and exits 2', async () => {
-    // Issue 12 (one CLI convention): the refusal names the problem instead of repeating the usage.
+    // One CLI convention: the refusal names the problem instead of repeating the usage.
     const expected: [string[], RegExp][] = [
       [[], /^usage: npm run snapshot -- <command> \[options\]/],
       [

@@ -99,7 +99,7 @@ describe('npm run cutover / npm run rollback (in process)', () => {
       'SELECT killed FROM rollout_policy',
       { type: QueryTypes.SELECT },
     );
-    // Issue 12: the rollback ends with the policy of before the cutover (not killed) back in force.
+    // The rollback ends with the policy of before the cutover (not killed) back in force.
     expect(policy!.killed).to.equal(false);
 
     for (const [email, password] of [

@@ -1,5 +1,5 @@
 /**
- * Issue 12, finding 4: a restore leaves both engines agreeing. Accounts imported into the new
+ * A restore leaves both engines agreeing. Accounts imported into the new
  * engine after the snapshot (a promotion, a deactivation) get what their restored legacy twin says.
  */
 import { expect } from 'chai';

@@ -201,7 +201,7 @@ describe('snapshot seeder and dedupe', () => {
   });
 
   it('when addresses differ only by case, then dedupe keeps the oldest account (none confirmed; recency is no signal) and aliases and deactivates the rest', async () => {
-    // Issue 10 changed the rule: it used to keep the most recently active account.
+    // The one-identity rule changed this: it used to keep the most recently active account.
     const [old] = await db.sequelize.query<{ id: number }>(
       `INSERT INTO users (email, last_login_at) VALUES ('Pat@Example.com', now() - interval '9 days') RETURNING id`,
       { type: QueryTypes.SELECT },

@@ -1,5 +1,5 @@
 /**
- * Issue 10 ("Dedupe decided by nothing an attacker controls") and DECISIONS.md "Ops": per group
+ * Dedupe decided by nothing an attacker controls (docs/cutover.md, "Dedupe rule"): per group
  * of legacy accounts with the same canonical address, the one confirmed account keeps it, else
  * the oldest; two or more confirmed need an operator's choice and block preflight.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 12, findings 1, 2, 3 and 5 in process: every cutover/rollback command run twice, at the
+ * In process: every cutover/rollback command run twice, at the
  * wrong moment, or against the wrong stack, changes nothing it should not.
  */
 import { expect } from 'chai';

@@ -1,5 +1,5 @@
 /**
- * Issue 12, finding 4: preflight detects every field on which twins (a legacy `users` row and its
+ * Preflight detects every field on which twins (a legacy `users` row and its
  * `fu_users` row) can disagree, and `reconcile` makes them agree by the written rule.
  */
 import { expect } from 'chai';

@@ -1,6 +1,6 @@
 /**
  * The contract's deliberate deviations from fastapi-users are each switchable back to upstream's
- * behaviour (contracts/fu_auth.md, top): these tests pin both settings of every switch.
+ * behaviour (docs/design/contracts/fu_auth.md, top): these tests pin both settings of every switch.
  */
 import { expect } from 'chai';
 import request from 'supertest';

@@ -7,7 +7,7 @@ import { buildTestDeps, useTestApp } from '../../helpers/test-deps.js';
 import { createApp } from '../../../src/app.js';
 import type { AppDeps } from '../../../src/deps.js';
 
-/** DESIGN.md invariants 1 and 2: one identity, imported on first login or reset request. */
+/** docs/design/design.md invariants 1 and 2: one identity, imported on first login or reset request. */
 describe('/fu_auth lazy migration of legacy users', () => {
   const t = useTestApp();
 

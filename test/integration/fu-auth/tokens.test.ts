@@ -120,8 +120,8 @@ describe('/fu_auth access tokens', () => {
     expect((await me({ cookie, authorization: 'Bearer invalid' })).status).to.equal(200);
   });
 
-  // Upstream revokes nothing; this project ends the other database tokens (DECISIONS.md,
-  // "Credential changes end other sessions"). A JWT cannot be ended: it lives until exp.
+  // Upstream revokes nothing; this project ends the other database tokens (docs/engines.md,
+  // "Sessions across engines"). A JWT cannot be ended: it lives until exp.
   it('when the password changes, then existing JWTs keep working (upstream) and other database tokens end', async () => {
     const { email, password } = await createFuUser(t.deps);
     const token = await jwtLogin(t.app, email, password);

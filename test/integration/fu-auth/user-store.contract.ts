@@ -1,6 +1,6 @@
 /**
  * The UserStore contract (src/fu-auth/store/user-store.ts) as one suite that takes a store, so
- * every implementation (fu_users now, consolidated `users` with issue 5) passes the same checks.
+ * every implementation (fu_users now, consolidated `users` in phase 2) passes the same checks.
  */
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';

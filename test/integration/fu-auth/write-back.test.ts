@@ -8,7 +8,7 @@ import { bearer, createFuUser, jwtLogin, outboxFor, tokenIn } from '../../helper
 import { buildTestDeps } from '../../helpers/test-deps.js';
 
 /**
- * DESIGN.md invariant 3: every new-engine write reaches the legacy `users` twin in the same
+ * docs/design/design.md invariant 3: every new-engine write reaches the legacy `users` twin in the same
  * transaction, with a bcrypt hash; each case is proven by a login on the legacy engine afterwards.
  */
 describe('/fu_auth write-back to the legacy users table', () => {

@@ -8,11 +8,11 @@ import { jwtPayload, outboxFor, tokenIn } from '../../helpers/fu-auth.js';
 import { useTestApp } from '../../helpers/test-deps.js';
 
 /**
- * Issue 10, finding 4: an address that differs from another only by case (or by a look-alike
+ * Case-variant account takeover: an address that differs from another only by case (or by a look-alike
  * spelling) was a second account, and the new engine handed the first one's identity to it.
- * @see issue 10 ("Case-variant account takeover")
+ * @see docs/engines.md ("One e-mail address, one account")
  */
-describe('one identity per canonical e-mail address (issue 10, finding 4)', () => {
+describe('one identity per canonical e-mail address (case-variant takeover)', () => {
   const t = useTestApp();
   const tag = () => randomBytes(5).toString('hex');
 

@@ -8,10 +8,10 @@ import { bearer, createFuUser, jwtLogin } from '../../helpers/fu-auth.js';
 import { useTestApp } from '../../helpers/test-deps.js';
 
 /**
- * Issue 10: neither engine creates a new account (or moves an account to an address) whose
+ * One identity: neither engine creates a new account (or moves an account to an address) whose
  * canonical form another account holds, however the requests interleave.
  */
-describe('no new canonical duplicates (issue 10)', () => {
+describe('no new canonical duplicates', () => {
   const t = useTestApp();
   const tag = () => randomBytes(5).toString('hex');
   const ROUNDS = 8;

@@ -24,7 +24,7 @@ import { buildTestDeps } from '../../helpers/test-deps.js';
 type Sessions = Record<CredentialKind, Headers>;
 
 /**
- * Finding 5 and "Credential changes end other sessions" (DECISIONS.md): a password change or
+ * Credential changes end other sessions (docs/engines.md, "Sessions across engines"): a password change or
  * reset, an e-mail change, a deactivation or a deletion, on either engine or the CLI, ends every
  * other session of that person on both engines (legacy sessions, facade sessions, database
  * tokens); the session that made the change stays; JWTs live until `exp`; a rehash on login is

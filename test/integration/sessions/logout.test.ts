@@ -14,7 +14,7 @@ import { useTestApp } from '../../helpers/test-deps.js';
 
 /**
  * Logout on either engine ends every session credential the request carries (express-session
- * row, facade row, access-token row) and clears `crm.sid` and `authshift_route` (DECISIONS.md).
+ * row, facade row, access-token row) and clears `crm.sid` and `authshift_route` (docs/engines.md).
  */
 describe('logout across engines', () => {
   const t = useTestApp();

@@ -13,7 +13,7 @@ const TTL = 600;
 const now = () => Math.floor(Date.now() / 1000);
 
 /**
- * The routing claim, monolith side (DECISIONS.md "Routing claim"): `authshift_route` is set on
+ * The routing claim, monolith side (docs/engines.md, "Sessions across engines"): `authshift_route` is set on
  * every login and register response of both engines, refreshed on authenticated responses when
  * it is missing, past half its life or names another e-mail, and cleared on logout.
  */

@@ -6,7 +6,7 @@ import type { UserStoreKind } from '../../../src/settings/settings-repository.js
 import { phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
 
-/** DESIGN.md: every monolith instance follows a `user_store` change within one second. */
+/** docs/design/design.md: every monolith instance follows a `user_store` change within one second. */
 const BOUND_MS = 1000;
 
 describe('user_store propagation to every instance', () => {

@@ -1,5 +1,5 @@
 /**
- * Issue 12, finding 7: every command follows one convention. Each tool's description is read the
+ * Every command follows one convention. Each tool's description is read the
  * same way: help for the tool and for each verb, unknown words refused naming the nearest one.
  */
 import { expect } from 'chai';

@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import { envSchema } from '../../../src/config/schema.js';
-import { readmeTable, unquote } from '../../helpers/readme.js';
+import { docTable, unquote } from '../../helpers/readme.js';
 
-describe('README configuration table', () => {
-  const rows = readmeTable('config');
+describe('configuration table (docs/configuration.md)', () => {
+  const rows = docTable('docs/configuration.md', 'config');
 
-  it('when the schema reads a variable, then the README documents it, and nothing else', () => {
+  it('when the schema reads a variable, then docs/configuration.md documents it, and nothing else', () => {
     const documented = rows.map((r) => unquote(r[0]!));
     for (const name of Object.keys(envSchema.shape)) expect(documented, name).to.include(name);
   });
 
-  it('when the README shows a literal default, then it is the schema default', () => {
+  it('when docs/configuration.md shows a literal default, then it is the schema default', () => {
     const shape = envSchema.shape as Record<
       string,
       { safeParse(v: unknown): { success: boolean; data?: unknown } }

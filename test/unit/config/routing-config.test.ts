@@ -23,7 +23,7 @@ const production = {
   ROUTING_SECRET: 'e'.repeat(32),
 };
 
-/** ROUTING_SECRET, ROUTING_SECRET_PREVIOUS and ROUTING_CLAIM_TTL_SECONDS (DECISIONS.md "Routing claim"). */
+/** ROUTING_SECRET, ROUTING_SECRET_PREVIOUS and ROUTING_CLAIM_TTL_SECONDS (docs/proxy.md, "Routing claim"). */
 describe('routing claim configuration', () => {
   it('when nothing is set, then the development secret, no previous secret and a one-hour claim apply', () => {
     expect(loadConfig({}).routing).to.deep.equal({

@@ -4,8 +4,8 @@ import type { FuUser, LegacyHolder } from '../../../src/fu-auth/store/user-store
 import { addressKeeper } from '../../../src/users/address-keeper.js';
 
 /**
- * Issue 10, finding 4: which account an address names on the new engine when old legacy data
- * holds case-only twins (DECISIONS.md, "Lazy migration").
+ * Case-variant takeover: which account an address names on the new engine when old legacy data
+ * holds case-only twins (docs/engines.md, "One identity, lazy migration, zero-loss write-back").
  */
 describe('bindAddress (lazy migration never binds the wrong twin)', () => {
   const day = (n: number) => new Date(Date.UTC(2020, 0, n));

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { PROXY_ERRORS, errorBody } from '../../../proxy/proxy-errors.js';
 import { proxyEnvSchema } from '../../../proxy/config.js';
-import { readmeTable, unquote } from '../../helpers/readme.js';
+import { docTable, unquote } from '../../helpers/readme.js';
 
 describe('proxy error registry', () => {
-  it('when the README lists proxy errors, then it lists exactly the registry with its statuses', () => {
-    const rows = readmeTable('proxy-errors').map((r) => [unquote(r[0]!), Number(r[1])]);
+  it('when docs/errors.md lists proxy errors, then it lists exactly the registry with its statuses', () => {
+    const rows = docTable('docs/errors.md', 'proxy-errors').map((r) => [
+      unquote(r[0]!),
+      Number(r[1]),
+    ]);
     expect(rows).to.deep.equal(Object.entries(PROXY_ERRORS).map(([code, e]) => [code, e.status]));
   });
 
@@ -18,9 +21,9 @@ describe('proxy error registry', () => {
   });
 });
 
-describe('README proxy configuration table', () => {
-  it('when the proxy schema reads a variable, then the README documents it with its default', () => {
-    const rows = readmeTable('proxy-config');
+describe('proxy configuration table (docs/configuration.md)', () => {
+  it('when the proxy schema reads a variable, then docs/configuration.md documents it with its default', () => {
+    const rows = docTable('docs/configuration.md', 'proxy-config');
     const documented = new Map(rows.map((r) => [unquote(r[0]!), r[1]!]));
     const shape = proxyEnvSchema.shape as Record<
       string,

@@ -1,5 +1,5 @@
 /**
- * The README's first steps (issue 12, finding 8): a newcomer talks to the proxy, sees the arm
+ * The README's first steps: a newcomer talks to the proxy, sees the arm
  * header, and finds the demo password, the dashboard token and the database URL in the text.
  */
 import { readFileSync } from 'node:fs';
@@ -35,5 +35,11 @@ describe('README: the first steps', () => {
     expect(first).to.contain(DEV_SECRETS.PROXY_ADMIN_TOKEN);
     expect(first).to.contain('psql postgres://postgres:authshift@127.0.0.1:5433/authshift');
     expect(first).to.contain('npm run dev');
+  });
+
+  it('when the README gives the test command, then it is the one CI runs', () => {
+    expect(first).to.contain('npm ci && npm test');
+    const ci = readFileSync(new URL('../../../.ci/run', import.meta.url), 'utf8');
+    expect(ci.split('\n')).to.include('npm test');
   });
 });

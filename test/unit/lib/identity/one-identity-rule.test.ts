@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
 /**
  * "The same e-mail address" has one definition (src/lib/identity/canonical-email.ts, and
  * `authshift_canonical_email` in SQL). `lower(email)` and `email.toLowerCase()` are the old,
- * layer-dependent rules that let case and look-alike variants become a second account (issue 10).
+ * layer-dependent rules that let case and look-alike variants become a second account.
  */
 const OLD_RULES = [
   /\blower\s*\(\s*(?:\w+\.)?"?email"?\s*\)/i,
@@ -24,7 +24,7 @@ const OLD_RULES = [
   /\bemail\w*\.toLowerCase\(\)/i,
 ];
 
-// The dedupe rule and preflight are being rewritten on the ops branch (issue 10, ops part);
+// The dedupe rule and preflight are being rewritten on the ops branch;
 // remove these once that lands.
 const PENDING_ELSEWHERE = new Set(['src/cutover/dedupe.ts', 'src/cutover/preflight.ts']);
 
