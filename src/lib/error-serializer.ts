@@ -21,6 +21,12 @@ const VALUE_KEYS: ReadonlySet<string> = new Set([
   'values',
   'instance',
   'fields',
+  // nodemailer's SMTP errors: the envelope and the server's answer name the recipients.
+  'envelope',
+  'accepted',
+  'rejected',
+  'rejectedErrors',
+  'response',
   // pg-pool hangs the whole pg client on an idle connection's error: connection parameters,
   // type parsers and stream state in one multi-kilobyte line, and nothing about what happened.
   'client',

@@ -70,4 +70,18 @@ describe('logger: error values', () => {
     expect(err.stack).to.contain('[value withheld]');
     expect(lines()[0]).not.to.contain('my-secret');
   });
+
+  it('when an SMTP error is logged, then the recipients in its envelope and answer are not', () => {
+    const { logger, lines } = memoryLogger();
+    const error = Object.assign(new Error("Can't send mail - all recipients were rejected"), {
+      code: 'EENVELOPE',
+      command: 'RCPT TO',
+      response: '550 5.1.1 <someone@example.com>: Recipient address rejected',
+      rejected: ['someone@example.com'],
+      envelope: { from: 'no-reply@x', to: ['someone@example.com'] },
+    });
+    logger.error({ err: error }, 'sending an e-mail failed');
+    expect(lines()[0]).to.contain('EENVELOPE');
+    expect(lines()[0]).not.to.contain('someone@example.com');
+  });
 });
