@@ -1,6 +1,9 @@
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import { serializeError } from './error-serializer.js';
 
+/** Kept here too: the logger's error serializer is part of what this module promises. */
+export { serializeError };
+
 export type Logger = PinoLogger;
 
 /**
