@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
+import { createAccountPagesRouter } from './account-pages/account-pages-router.js';
 import { createApiAuth } from './api/api-auth.js';
 import { createAdminRouter } from './api/admin-router.js';
 import { createContactsRouter } from './contacts/contacts-router.js';
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/contacts', createContactsRouter(deps.contacts));
   api.use('/admin', createAdminRouter(deps.legacyUsers));
   app.use('/api', api);
+  // What the reset and verification e-mails link to (PUBLIC_URL may point at the app's own pages).
+  app.use(createAccountPagesRouter());
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use(createErrorHandler({ logger: deps.logger, render: renderLegacyError }));

@@ -73,7 +73,7 @@ function toConfig(e: Env): Config {
     passwordHashing: { threads: e.PASSWORD_HASH_THREADS, nice: e.PASSWORD_HASH_NICE },
     legacy: {
       sessionSecret: e.SESSION_SECRET,
-      cookieSecure: e.COOKIE_SECURE,
+      cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
       sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
       bcryptRounds: e.LEGACY_BCRYPT_ROUNDS,
     },

@@ -3,6 +3,7 @@ import { DEV_SECRETS } from '../lib/contracts/dev-secrets.js';
 import {
   boolFlag,
   logLevel,
+  optionalBoolFlag,
   nodeEnv,
   port,
   positiveInt,
@@ -42,7 +43,11 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
 
   SESSION_SECRET: secret('SESSION_SECRET'),
-  COOKIE_SECURE: boolFlag(false),
+  // `Secure` on the legacy session cookie, the facade cookie and the routing claim. Unset: on in
+  // production, off otherwise. COOKIE_SECURE=false is the explicit opt-out for a deployment whose
+  // TLS terminator forwards plain HTTP without an X-Forwarded-Proto the monolith trusts
+  // (express-session does not set a Secure cookie on a request it sees as plain HTTP).
+  COOKIE_SECURE: optionalBoolFlag,
   SESSION_MAX_AGE_SECONDS: positiveInt(14 * 24 * 3600),
   LEGACY_BCRYPT_ROUNDS: positiveInt(12).pipe(z.number().min(4).max(15)),
 

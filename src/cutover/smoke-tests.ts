@@ -13,7 +13,7 @@ export interface SmokeOptions {
 
 /** Removes a throw-away smoke account (and, by cascade, its new-engine row and tokens). */
 export async function removeSmokeAccount(sequelize: Sequelize, email: string): Promise<void> {
-  await sequelize.query('DELETE FROM users WHERE email = :email', { replacements: { email } });
+  await sequelize.query('DELETE FROM users WHERE email = $email', { bind: { email } });
 }
 
 /**
@@ -64,8 +64,8 @@ export async function runSmokeTests(options: SmokeOptions): Promise<string> {
     const token = (JSON.parse(jwt.body) as { access_token: string }).access_token;
     const auth = { authorization: `Bearer ${token}` };
     await call('fu_auth me', '/fu_auth/users/me', { headers: auth }, 200);
-    await sequelize.query(`UPDATE users SET role = 'admin' WHERE email = :email`, {
-      replacements: { email },
+    await sequelize.query(`UPDATE users SET role = 'admin' WHERE email = $email`, {
+      bind: { email },
     });
     await call('admin call', '/api/admin/users?limit=1', { headers: auth }, 200);
     const arm = (res: Response) => res.headers.get('x-authshift-arm') ?? 'direct';

@@ -1,4 +1,8 @@
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
+import { serializeError } from './error-serializer.js';
+
+/** Kept here too: the logger's error serializer is part of what this module promises. */
+export { serializeError };
 
 export type Logger = PinoLogger;
 
@@ -32,21 +36,6 @@ export interface LoggerOptions {
   level: string;
   name: string;
   destination?: DestinationStream;
-}
-
-/**
- * pino's error serializer, minus `client`: pg-pool hangs the whole pg client on an idle
- * connection's error (`err.client`), which put a pg client's internals (connection parameters,
- * type parsers, stream state) into one multi-kilobyte log line. The error itself says what
- * happened.
- */
-export function serializeError(error: unknown): unknown {
-  const serialized: unknown = pino.stdSerializers.err(error as Error);
-  if (serialized && typeof serialized === 'object' && 'client' in serialized) {
-    const { client: _client, ...rest } = serialized as Record<string, unknown>;
-    return rest;
-  }
-  return serialized;
 }
 
 export function createLogger(options: LoggerOptions): Logger {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../lib/logger.js';
+import { redactUrl } from '../lib/http/redact-url.js';
 
 export type ErrorRenderer = (error: AppError, res: Response) => void;
 
@@ -20,7 +21,7 @@ export function createErrorHandler({
     const appError = toAppError(error);
     if (appError.status >= 500) {
       logger.error(
-        { err: error, reqId: req.id, method: req.method, url: req.originalUrl },
+        { err: error, reqId: req.id, method: req.method, url: redactUrl(req.originalUrl) },
         'request failed',
       );
     }

@@ -10,11 +10,11 @@ export interface SessionOwner {
 
 export type SessionEnder = ReturnType<typeof createSessionEnder>;
 
-const KEEP = 'ARRAY(SELECT jsonb_array_elements_text(CAST(:keep AS jsonb)))';
-const BY_LEGACY_ID = `SELECT authshift_end_sessions(:id, ${KEEP}) AS ended`;
+const KEEP = 'ARRAY(SELECT jsonb_array_elements_text(CAST($keep AS jsonb)))';
+const BY_LEGACY_ID = `SELECT authshift_end_sessions($id, ${KEEP}) AS ended`;
 // Only tokens can belong to a user without a legacy id: the other sessions hang off that id.
 const TOKENS_BY_UUID = `WITH gone AS (DELETE FROM fu_access_tokens
-    WHERE user_id = CAST(:id AS uuid) AND token <> ALL (${KEEP}) RETURNING 1)
+    WHERE user_id = CAST($id AS uuid) AND token <> ALL (${KEEP}) RETURNING 1)
   SELECT count(*)::int AS ended FROM gone`;
 
 /**
@@ -36,7 +36,7 @@ export function createSessionEnder(sequelize: Sequelize) {
       const [row] = await sequelize.query<{ ended: number }>(
         owner.legacyUserId !== null ? BY_LEGACY_ID : TOKENS_BY_UUID,
         {
-          replacements: { id, keep: JSON.stringify(keep) },
+          bind: { id, keep: JSON.stringify(keep) },
           transaction,
           type: QueryTypes.SELECT,
         },
@@ -47,12 +47,12 @@ export function createSessionEnder(sequelize: Sequelize) {
     /** A logout: the facade session and the database token the request carries end. */
     async endCarriedTokens(carried: CarriedCredentials): Promise<void> {
       if (carried.facadeToken)
-        await sequelize.query('DELETE FROM fu_facade_sessions WHERE token = :token', {
-          replacements: { token: carried.facadeToken },
+        await sequelize.query('DELETE FROM fu_facade_sessions WHERE token = $token', {
+          bind: { token: carried.facadeToken },
         });
       if (carried.accessToken)
-        await sequelize.query('DELETE FROM fu_access_tokens WHERE token = :token', {
-          replacements: { token: carried.accessToken },
+        await sequelize.query('DELETE FROM fu_access_tokens WHERE token = $token', {
+          bind: { token: carried.accessToken },
         });
     },
   };

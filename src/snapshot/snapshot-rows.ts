@@ -162,11 +162,12 @@ export async function reapplyPasswordChanges(
 ): Promise<number> {
   for (const change of changes) {
     const key = SNAPSHOT_TABLES.find((x) => x.name === change.table)!.key;
-    const set = Object.keys(change.values).map((c) => `${c} = :${c}`);
+    // The values are password hashes: bind parameters keep them out of the statement text.
+    const set = Object.keys(change.values).map((c) => `${c} = $${c}`);
     await sequelize.query(
-      `UPDATE ${change.table} SET ${set.join(', ')}, updated_at = :updatedAt WHERE ${key} = :key`,
+      `UPDATE ${change.table} SET ${set.join(', ')}, updated_at = $updatedAt WHERE ${key} = $key`,
       {
-        replacements: { ...change.values, updatedAt: change.updatedAt, key: change.key },
+        bind: { ...change.values, updatedAt: change.updatedAt, key: change.key },
         transaction: t,
       },
     );

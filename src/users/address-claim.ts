@@ -12,9 +12,9 @@ import type { Sequelize, Transaction } from 'sequelize';
  * its row.
  */
 
-/** SQL: `column` holds the same address as the replacement `:param`. */
+/** SQL: `column` holds the same address as the bind parameter `$param`. */
 export const sameAddress = (column: string, param = 'email') =>
-  `authshift_canonical_email(${column}) = authshift_canonical_email(:${param})`;
+  `authshift_canonical_email(${column}) = authshift_canonical_email($${param})`;
 
 // Two-key advisory locks are a key space of their own: no clash with LOCK_KEYS (single keys).
 const ADDRESS_LOCK_SPACE = 4_177_100;
@@ -26,8 +26,8 @@ export async function lockAddress(
   transaction: Transaction,
 ): Promise<void> {
   await sequelize.query(
-    'SELECT pg_advisory_xact_lock(:space, hashtext(authshift_canonical_email(:email)))',
-    { replacements: { space: ADDRESS_LOCK_SPACE, email }, transaction },
+    'SELECT pg_advisory_xact_lock($space, hashtext(authshift_canonical_email($email)))',
+    { bind: { space: ADDRESS_LOCK_SPACE, email }, transaction },
   );
 }
 

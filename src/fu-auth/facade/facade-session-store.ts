@@ -18,21 +18,21 @@ export function createFacadeSessionStore(sequelize: Sequelize): FacadeSessionSto
       const token = randomToken(32);
       await sequelize.query(
         `INSERT INTO fu_facade_sessions (token, legacy_user_id, created_at, expires_at)
-         VALUES (:token, :legacyUserId, :createdAt, :expiresAt)`,
-        { replacements: { token, legacyUserId, createdAt, expiresAt } },
+         VALUES ($token, $legacyUserId, $createdAt, $expiresAt)`,
+        { bind: { token, legacyUserId, createdAt, expiresAt } },
       );
       return token;
     },
     async find(token, now) {
       const [row] = await sequelize.query<{ legacy_user_id: number }>(
-        'SELECT legacy_user_id FROM fu_facade_sessions WHERE token = :token AND expires_at > :now',
-        { replacements: { token, now }, type: QueryTypes.SELECT },
+        'SELECT legacy_user_id FROM fu_facade_sessions WHERE token = $token AND expires_at > $now',
+        { bind: { token, now }, type: QueryTypes.SELECT },
       );
       return row?.legacy_user_id ?? null;
     },
     async destroy(token) {
-      await sequelize.query('DELETE FROM fu_facade_sessions WHERE token = :token', {
-        replacements: { token },
+      await sequelize.query('DELETE FROM fu_facade_sessions WHERE token = $token', {
+        bind: { token },
       });
     },
   };

@@ -1,3 +1,4 @@
+import { RESET_PASSWORD_PAGE, VERIFY_PAGE } from '../../lib/contracts/account-pages.js';
 import type { Logger } from '../../lib/logger.js';
 import { noopHooks, type FuAuthHooks } from '../hooks.js';
 import type { Mailer } from './mailer.js';
@@ -32,7 +33,7 @@ export function createMailHooks(deps: {
         user.email,
         'Reset your password',
         `Someone asked to reset the password of this account.\n\n` +
-          `To choose a new password, open this link:\n${link('/reset-password', token)}\n\n` +
+          `To choose a new password, open this link:\n${link(RESET_PASSWORD_PAGE, token)}\n\n` +
           `If it was not you, ignore this message; your password stays as it is.\n`,
       );
     },
@@ -40,7 +41,7 @@ export function createMailHooks(deps: {
       await send(
         user.email,
         'Confirm your e-mail address',
-        `To confirm this e-mail address, open this link:\n${link('/verify', token)}\n`,
+        `To confirm this e-mail address, open this link:\n${link(VERIFY_PAGE, token)}\n`,
       );
     },
   };

@@ -15,20 +15,20 @@ export function createAccessTokenStore(sequelize: Sequelize): AccessTokenStore {
   return {
     async insert(token, userId, createdAt) {
       await sequelize.query(
-        'INSERT INTO fu_access_tokens (token, created_at, user_id) VALUES (:token, :createdAt, :userId)',
-        { replacements: { token, createdAt, userId } },
+        'INSERT INTO fu_access_tokens (token, created_at, user_id) VALUES ($token, $createdAt, $userId)',
+        { bind: { token, createdAt, userId } },
       );
     },
     async userIdFor(token, notBefore) {
       const [row] = await sequelize.query<{ user_id: string }>(
-        'SELECT user_id FROM fu_access_tokens WHERE token = :token AND created_at >= :notBefore',
-        { replacements: { token, notBefore }, type: QueryTypes.SELECT },
+        'SELECT user_id FROM fu_access_tokens WHERE token = $token AND created_at >= $notBefore',
+        { bind: { token, notBefore }, type: QueryTypes.SELECT },
       );
       return row?.user_id ?? null;
     },
     async delete(token) {
-      await sequelize.query('DELETE FROM fu_access_tokens WHERE token = :token', {
-        replacements: { token },
+      await sequelize.query('DELETE FROM fu_access_tokens WHERE token = $token', {
+        bind: { token },
       });
     },
   };

@@ -62,16 +62,16 @@ export function createConsolidatedUserStore({
 
     getById: (id, transaction) =>
       /^[0-9a-f-]{36}$/i.test(id)
-        ? select('uuid = :id::uuid', { id }, transaction)
+        ? select('uuid = $id::uuid', { id }, transaction)
         : Promise.resolve(null),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
-      select('id = :legacyUserId', { legacyUserId }, transaction),
+      select('id = $legacyUserId', { legacyUserId }, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<UserRow>(
-        `SELECT ${COLUMNS} FROM users ORDER BY authshift_canonical_email(email), uuid LIMIT :limit OFFSET :offset`,
-        { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
+        `SELECT ${COLUMNS} FROM users ORDER BY authshift_canonical_email(email), uuid LIMIT $limit OFFSET $offset`,
+        { bind: { limit, offset }, transaction, type: QueryTypes.SELECT },
       );
       return rows.map(toFuUser);
     },
@@ -79,7 +79,7 @@ export function createConsolidatedUserStore({
     async emailTaken(email, transaction) {
       const [row] = await sequelize.query<{ taken: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM users WHERE ${sameAddress('email')}) AS taken`,
-        { replacements: { email }, transaction, type: QueryTypes.SELECT },
+        { bind: { email }, transaction, type: QueryTypes.SELECT },
       );
       return row?.taken === true;
     },
@@ -97,11 +97,11 @@ export function createConsolidatedUserStore({
           `INSERT INTO users (email, full_name, hashed_password, fu_hashed_password, is_active,
                               role, email_confirmed_at, is_superuser, is_verified, fu_linked,
                               created_at, updated_at)
-           VALUES (:email, :fullName, :legacyHash, :hash, :active, :role, :confirmed, :superuser,
-                   :verified, true, :now, :now)
+           VALUES ($email, $fullName, $legacyHash, $hash, $active, $role, $confirmed, $superuser,
+                   $verified, true, $now, $now)
            RETURNING ${COLUMNS}`,
           {
-            replacements: {
+            bind: {
               email: user.email,
               fullName: user.fullName ?? null,
               legacyHash: user.legacyHashedPassword ?? user.hashedPassword,
@@ -127,8 +127,8 @@ export function createConsolidatedUserStore({
 
     async delete(user, transaction) {
       // Contacts, tokens and sessions go by cascade, as with the phase-1 twin.
-      await sequelize.query('DELETE FROM users WHERE id = :id', {
-        replacements: { id: user.legacyUserId },
+      await sequelize.query('DELETE FROM users WHERE id = $id', {
+        bind: { id: user.legacyUserId },
         transaction,
       });
     },
@@ -136,16 +136,16 @@ export function createConsolidatedUserStore({
     async followLegacyPassword(legacyUserId, legacyHash, transaction) {
       // The legacy engine wrote `hashed_password`; the new engine's copy is now stale.
       await sequelize.query(
-        `UPDATE users SET hashed_password = :hash, fu_hashed_password = NULL, updated_at = :now
-          WHERE id = :legacyUserId`,
-        { replacements: { hash: legacyHash, now: clock.now(), legacyUserId }, transaction },
+        `UPDATE users SET hashed_password = $hash, fu_hashed_password = NULL, updated_at = $now
+          WHERE id = $legacyUserId`,
+        { bind: { hash: legacyHash, now: clock.now(), legacyUserId }, transaction },
       );
     },
 
     async touchLogin(user, transaction) {
       await sequelize.query(
-        'UPDATE users SET last_login_at = :now, fu_linked = true WHERE id = :id',
-        { replacements: { id: user.legacyUserId, now: clock.now() }, transaction },
+        'UPDATE users SET last_login_at = $now, fu_linked = true WHERE id = $id',
+        { bind: { id: user.legacyUserId, now: clock.now() }, transaction },
       );
     },
   };
@@ -156,39 +156,39 @@ export function createConsolidatedUserStore({
     transaction?: Transaction,
   ): Promise<FuUser> {
     const set = passwordColumns(changes, keepBcryptCopy);
-    const replacements: Record<string, unknown> = {
+    const values: Record<string, unknown> = {
       id: user.legacyUserId,
       now: clock.now(),
       hash: changes.hashedPassword,
       legacyHash: changes.legacyHashedPassword,
     };
     if (changes.email !== undefined) {
-      set.push('email = :email');
-      replacements.email = changes.email;
+      set.push('email = $email');
+      values.email = changes.email;
     }
     if (changes.isActive !== undefined) {
-      set.push('is_active = :active');
-      replacements.active = changes.isActive;
+      set.push('is_active = $active');
+      values.active = changes.isActive;
     }
     if (changes.isSuperuser !== undefined) {
       set.push(
-        'is_superuser = :superuser',
-        `role = CASE WHEN :superuser THEN 'admin' WHEN role = 'admin' THEN 'user' ELSE role END`,
+        'is_superuser = $superuser',
+        `role = CASE WHEN $superuser THEN 'admin' WHEN role = 'admin' THEN 'user' ELSE role END`,
       );
-      replacements.superuser = changes.isSuperuser;
+      values.superuser = changes.isSuperuser;
     }
     if (changes.isVerified !== undefined) {
       set.push(
-        'is_verified = :verified',
-        'email_confirmed_at = CASE WHEN :verified THEN COALESCE(email_confirmed_at, :now) ELSE NULL END',
+        'is_verified = $verified',
+        'email_confirmed_at = CASE WHEN $verified THEN COALESCE(email_confirmed_at, $now) ELSE NULL END',
       );
-      replacements.verified = changes.isVerified;
+      values.verified = changes.isVerified;
     }
     if (set.length === 0) return user;
     const [row] = await sequelize.query<UserRow>(
-      `UPDATE users SET ${set.join(', ')}, fu_linked = true, updated_at = :now
-        WHERE id = :id RETURNING ${COLUMNS}`,
-      { replacements, transaction, type: QueryTypes.SELECT },
+      `UPDATE users SET ${set.join(', ')}, fu_linked = true, updated_at = $now
+        WHERE id = $id RETURNING ${COLUMNS}`,
+      { bind: values, transaction, type: QueryTypes.SELECT },
     );
     return row ? toFuUser(row) : user;
   }
@@ -203,9 +203,9 @@ export function createConsolidatedUserStore({
  */
 function passwordColumns(changes: FuUserChanges, keepBcryptCopy: boolean): string[] {
   const set: string[] = [];
-  if (changes.hashedPassword !== undefined) set.push('fu_hashed_password = :hash');
-  if (changes.legacyHashedPassword !== undefined) set.push('hashed_password = :legacyHash');
+  if (changes.hashedPassword !== undefined) set.push('fu_hashed_password = $hash');
+  if (changes.legacyHashedPassword !== undefined) set.push('hashed_password = $legacyHash');
   else if (changes.hashedPassword !== undefined && !keepBcryptCopy)
-    set.push('hashed_password = :hash');
+    set.push('hashed_password = $hash');
   return set;
 }

@@ -26,10 +26,10 @@ export function createLegacyMirror({
       const [row] = await sequelize.query<{ id: number }>(
         `INSERT INTO users (email, full_name, hashed_password, is_active, role,
                             email_confirmed_at, created_at, updated_at)
-         VALUES (:email, :fullName, :hash, :active, :role, :confirmed, :now, :now)
+         VALUES ($email, $fullName, $hash, $active, $role, $confirmed, $now, $now)
          RETURNING id`,
         {
-          replacements: {
+          bind: {
             email: user.email,
             fullName: user.fullName ?? null,
             hash: writeBack ? user.legacyHashedPassword : null,
@@ -52,50 +52,50 @@ export function createLegacyMirror({
     ): Promise<void> {
       if (!writeBack) return;
       const set: string[] = [];
-      const replacements: Record<string, unknown> = { id: legacyUserId, now: clock.now() };
+      const values: Record<string, unknown> = { id: legacyUserId, now: clock.now() };
       if (changes.email !== undefined) {
-        set.push('email = :email');
-        replacements.email = changes.email;
+        set.push('email = $email');
+        values.email = changes.email;
       }
       if (changes.legacyHashedPassword !== undefined) {
-        set.push('hashed_password = :hash');
-        replacements.hash = changes.legacyHashedPassword;
+        set.push('hashed_password = $hash');
+        values.hash = changes.legacyHashedPassword;
       }
       if (changes.isActive !== undefined) {
-        set.push('is_active = :active');
-        replacements.active = changes.isActive ? '1' : '0';
+        set.push('is_active = $active');
+        values.active = changes.isActive ? '1' : '0';
       }
       if (changes.isSuperuser !== undefined) {
         // Only the admin/user distinction is the superuser flag; any other role is left alone
         // unless the user becomes a superuser.
         set.push(
-          `role = CASE WHEN :superuser THEN 'admin' WHEN role = 'admin' THEN 'user' ELSE role END`,
+          `role = CASE WHEN $superuser THEN 'admin' WHEN role = 'admin' THEN 'user' ELSE role END`,
         );
-        replacements.superuser = changes.isSuperuser;
+        values.superuser = changes.isSuperuser;
       }
       if (changes.isVerified !== undefined) {
         set.push(
-          'email_confirmed_at = CASE WHEN :verified THEN COALESCE(email_confirmed_at, :now) ELSE NULL END',
+          'email_confirmed_at = CASE WHEN $verified THEN COALESCE(email_confirmed_at, $now) ELSE NULL END',
         );
-        replacements.verified = changes.isVerified;
+        values.verified = changes.isVerified;
       }
       if (set.length === 0) return;
       await sequelize.query(
-        `UPDATE users SET ${set.join(', ')}, updated_at = :now WHERE id = :id`,
-        { replacements, transaction },
+        `UPDATE users SET ${set.join(', ')}, updated_at = $now WHERE id = $id`,
+        { bind: values, transaction },
       );
     },
 
     async deleteTwin(legacyUserId: number, transaction?: Transaction): Promise<void> {
-      await sequelize.query('DELETE FROM users WHERE id = :id', {
-        replacements: { id: legacyUserId },
+      await sequelize.query('DELETE FROM users WHERE id = $id', {
+        bind: { id: legacyUserId },
         transaction,
       });
     },
 
     async touchLogin(legacyUserId: number, transaction?: Transaction): Promise<void> {
-      await sequelize.query('UPDATE users SET last_login_at = :now WHERE id = :id', {
-        replacements: { id: legacyUserId, now: clock.now() },
+      await sequelize.query('UPDATE users SET last_login_at = $now WHERE id = $id', {
+        bind: { id: legacyUserId, now: clock.now() },
         transaction,
       });
     },

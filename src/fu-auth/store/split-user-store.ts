@@ -60,15 +60,15 @@ export function createSplitUserStore({
     // A registration racing the cutover's triggers can be a deadlock victim: it simply runs again.
     transaction: (work) => transactionWithRetry(sequelize, work),
 
-    getById: (id, transaction) => select('id = :id', { id }, transaction),
+    getById: (id, transaction) => select('id = $id', { id }, transaction),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
-      select('legacy_user_id = :legacyUserId', { legacyUserId }, transaction),
+      select('legacy_user_id = $legacyUserId', { legacyUserId }, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<FuUserRow>(
-        `SELECT ${COLUMNS} FROM fu_users ORDER BY authshift_canonical_email(email), id LIMIT :limit OFFSET :offset`,
-        { replacements: { limit, offset }, transaction, type: QueryTypes.SELECT },
+        `SELECT ${COLUMNS} FROM fu_users ORDER BY authshift_canonical_email(email), id LIMIT $limit OFFSET $offset`,
+        { bind: { limit, offset }, transaction, type: QueryTypes.SELECT },
       );
       return rows.map(toFuUser);
     },
@@ -79,7 +79,7 @@ export function createSplitUserStore({
       const [row] = await sequelize.query<{ taken: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM fu_users WHERE ${sameAddress('email')})
              OR EXISTS (SELECT 1 FROM users WHERE ${sameAddress('email')}) AS taken`,
-        { replacements: { email }, transaction, type: QueryTypes.SELECT },
+        { bind: { email }, transaction, type: QueryTypes.SELECT },
       );
       return row?.taken === true;
     },
@@ -88,7 +88,7 @@ export function createSplitUserStore({
       const rows = await sequelize.query<Parameters<typeof legacyHolder>[0]>(
         `SELECT u.*, EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id) AS linked
            FROM users u WHERE ${sameAddress('u.email')} ORDER BY u.created_at, u.id`,
-        { replacements: { email }, transaction, type: QueryTypes.SELECT },
+        { bind: { email }, transaction, type: QueryTypes.SELECT },
       );
       return rows.map(legacyHolder);
     },
@@ -99,10 +99,10 @@ export function createSplitUserStore({
       // index (another user holds the address canonically) without aborting the transaction.
       const [row] = await sequelize.query<FuUserRow>(
         `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
-         VALUES (:id, :email, :hash, :active, :superuser, :verified, :legacyUserId, :now, :now)
+         VALUES ($id, $email, $hash, $active, $superuser, $verified, $legacyUserId, $now, $now)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
         {
-          replacements: {
+          bind: {
             id: randomUUID(),
             email: candidate.email,
             hash: hashedPassword,
@@ -125,10 +125,10 @@ export function createSplitUserStore({
         const legacyUserId = await mirror.createTwin(user, transaction);
         const [row] = await sequelize.query<FuUserRow>(
           `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
-           VALUES (:id, :email, :hash, :active, :superuser, :verified, :legacyUserId, :now, :now)
+           VALUES ($id, $email, $hash, $active, $superuser, $verified, $legacyUserId, $now, $now)
            RETURNING ${COLUMNS}`,
           {
-            replacements: {
+            bind: {
               id: randomUUID(),
               email: user.email,
               hash: user.hashedPassword,
@@ -154,8 +154,8 @@ export function createSplitUserStore({
       }),
 
     async delete(user, transaction) {
-      await sequelize.query('DELETE FROM fu_users WHERE id = :id', {
-        replacements: { id: user.id },
+      await sequelize.query('DELETE FROM fu_users WHERE id = $id', {
+        bind: { id: user.id },
         transaction,
       });
       if (user.legacyUserId !== null) await mirror.deleteTwin(user.legacyUserId, transaction);
@@ -163,8 +163,8 @@ export function createSplitUserStore({
 
     async followLegacyPassword(legacyUserId, legacyHash, transaction) {
       await sequelize.query(
-        'UPDATE fu_users SET hashed_password = :hash, updated_at = :now WHERE legacy_user_id = :legacyUserId',
-        { replacements: { hash: legacyHash, now: clock.now(), legacyUserId }, transaction },
+        'UPDATE fu_users SET hashed_password = $hash, updated_at = $now WHERE legacy_user_id = $legacyUserId',
+        { bind: { hash: legacyHash, now: clock.now(), legacyUserId }, transaction },
       );
     },
 
@@ -188,11 +188,11 @@ export function createSplitUserStore({
     const set = Object.entries(columns).filter(([, value]) => value !== undefined);
     if (set.length === 0) return user;
     const [row] = await sequelize.query<FuUserRow>(
-      `UPDATE fu_users SET ${set.map(([column]) => `${column} = :${column}`).join(', ')},
-              updated_at = :now
-        WHERE id = :id RETURNING ${COLUMNS}`,
+      `UPDATE fu_users SET ${set.map(([column]) => `${column} = $${column}`).join(', ')},
+              updated_at = $now
+        WHERE id = $id RETURNING ${COLUMNS}`,
       {
-        replacements: { ...Object.fromEntries(set), now: clock.now(), id: user.id },
+        bind: { ...Object.fromEntries(set), now: clock.now(), id: user.id },
         transaction,
         type: QueryTypes.SELECT,
       },

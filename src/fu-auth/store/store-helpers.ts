@@ -49,11 +49,11 @@ export function createUserSelect<Row extends object>(
 ) {
   return async function select(
     where: string,
-    replacements: Record<string, unknown>,
+    values: Record<string, unknown>,
     transaction?: Transaction,
   ): Promise<FuUser | null> {
     const [row] = await sequelize.query<Row>(`SELECT ${from} WHERE ${where} LIMIT 1`, {
-      replacements,
+      bind: values,
       transaction,
       type: QueryTypes.SELECT,
     });

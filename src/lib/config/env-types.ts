@@ -24,6 +24,14 @@ export const boolFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/** A boolean flag whose default depends on other settings: unset stays `undefined`. */
+export const optionalBoolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'must be one of true/false, 1/0, yes/no, on/off',
+  })
+  .optional()
+  .transform((v) => (v === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(v)));
+
 /** A URL whose scheme is one of `schemes` (e.g. ['postgres', 'postgresql']). */
 export const url = (schemes: readonly string[]) =>
   z

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger.js';
+import { serializeError } from '../error-serializer.js';
+import { redactUrl } from './redact-url.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Access log line per request, with a request id taken from `x-request-id` when it is sane. */
+/**
+ * Access log line per request, with a request id taken from `x-request-id` when it is sane. The
+ * URL is logged with its token parameters redacted, errors through the value-free serializer.
+ */
 export function createRequestLogger(logger: Logger) {
   return pinoHttp({
     logger,
@@ -20,9 +25,10 @@ export function createRequestLogger(logger: Logger) {
       req: (req: { id: unknown; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: serializeError,
     },
   });
 }

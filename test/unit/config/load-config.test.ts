@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { DEFAULT_SECRETS } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/lib/config/env-config.js';
+import { DEV_SECRETS } from '../../../src/lib/contracts/dev-secrets.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -92,6 +93,35 @@ describe('loadConfig', () => {
     });
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^JWT_SECRET:/);
+  });
+
+  it('when production sets any secret variable to any development default (its own or another), then each is refused', () => {
+    const variables = [...Object.keys(DEFAULT_SECRETS), 'ROUTING_SECRET_PREVIOUS'];
+    for (const name of variables) {
+      for (const value of Object.values(DEV_SECRETS)) {
+        const problems = problemsOf({ ...realSecrets, NODE_ENV: 'production', [name]: value });
+        expect(
+          problems.map((p) => p.split(':')[0]),
+          `${name}=${value}`,
+        ).to.deep.equal([name]);
+      }
+    }
+  });
+
+  it('when production leaves COOKIE_SECURE unset, then the session cookies are Secure', () => {
+    const config = loadConfig({ ...realSecrets, NODE_ENV: 'production' });
+    expect(config.legacy.cookieSecure).to.equal(true);
+    expect(config.fuAuth.cookieSecure).to.equal(true);
+  });
+
+  it('when production sets COOKIE_SECURE=false (TLS terminated in front, plain HTTP forwarded), then the opt-out holds', () => {
+    const config = loadConfig({ ...realSecrets, NODE_ENV: 'production', COOKIE_SECURE: 'false' });
+    expect(config.legacy.cookieSecure).to.equal(false);
+  });
+
+  it('when development or test leaves COOKIE_SECURE unset, then plain-HTTP cookies work', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).legacy.cookieSecure).to.equal(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).legacy.cookieSecure).to.equal(false);
   });
 
   it('when production has no DATABASE_URL, then it refuses (no embedded database in production)', () => {

@@ -102,6 +102,19 @@ describe('proxy config', () => {
     ]);
   });
 
+  it('when production sets any secret variable to any development default, then every such pair is refused', () => {
+    const variables = [...Object.keys(DEFAULT_PROXY_SECRETS), 'ROUTING_SECRET_PREVIOUS'];
+    for (const name of variables) {
+      for (const value of Object.values(DEV_SECRETS)) {
+        const problems = problemsOf({ ...REAL, [name]: value });
+        expect(
+          problems.map((p) => p.split(':')[0]),
+          `${name}=${value}`,
+        ).to.deep.equal([name]);
+      }
+    }
+  });
+
   it('when a previous routing secret is set, then claims signed with it are accepted after the current one', () => {
     const config = loadProxyConfig({
       ROUTING_SECRET: 'current-routing-secret-0123',
