@@ -63,6 +63,8 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
         await deps.database.destroy(token);
         res.setHeader('set-cookie', authCookieDeletion(deps.cookie));
       }
+      // As on the legacy logout: the person is no longer this client's to route by.
+      deps.routeClaims.clear(res);
       res.status(204).end();
     });
   }
