@@ -71,6 +71,8 @@ function legacyClients(proxyUrl: string) {
   cycles.setMaxListeners(0);
   let running = true;
   let step = 'start';
+  /** Bumped by every wait: a cycle counts for a wait only if it started after it. */
+  let epoch = 0;
 
   const client = async (n: number) => {
     const jar = new CookieJar();
@@ -108,6 +110,7 @@ function legacyClients(proxyUrl: string) {
     accounts.push(account);
     await call('POST', '/auth/logout', 204);
     while (running) {
+      const started = epoch;
       const next = `Load-${randomBytes(6).toString('hex')}`;
       const ok =
         (await call('POST', '/auth/login', 200, account)) &&
@@ -122,7 +125,7 @@ function legacyClients(proxyUrl: string) {
       if (!ok) return; // a failure is recorded; the client's state is unknown from here
       if (!(await call('GET', '/auth/me', 200)) || !(await call('POST', '/auth/logout', 204)))
         return;
-      cycles.emit('cycle', n);
+      cycles.emit('cycle', n, started);
     }
   };
 
@@ -139,12 +142,13 @@ function legacyClients(proxyUrl: string) {
     },
     /** Resolves once every client has completed a cycle that started after this call. */
     async everyClientCycles(): Promise<void> {
-      // A cycle in progress may have begun before the step: wait for two ends per client.
-      const seen = new Map<number, number>();
+      // A cycle in progress may have begun before the step: only later ones count.
+      const since = ++epoch;
+      const seen = new Set<number>();
       await new Promise<void>((resolve, reject) => {
-        const onCycle = (n: number) => {
-          seen.set(n, (seen.get(n) ?? 0) + 1);
-          if ([...Array(CLIENTS).keys()].every((i) => (seen.get(i) ?? 0) >= 2)) {
+        const onCycle = (n: number, started: number) => {
+          if (started >= since) seen.add(n);
+          if (seen.size === CLIENTS) {
             cycles.off('cycle', onCycle);
             resolve();
           }
@@ -193,7 +197,7 @@ async function query<T extends pg.QueryResultRow>(
 }
 
 describe('legacy clients through the proxy while the policy moves and a cutover and a rollback run (real processes)', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let db: { url: string; drop(): Promise<void> };
   let monolith: Monolith;
   let proxy: ProxyProcess;
