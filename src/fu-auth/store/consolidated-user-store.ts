@@ -185,9 +185,13 @@ export function createConsolidatedUserStore({
       replacements.verified = changes.isVerified;
     }
     if (set.length === 0) return user;
+    const expected = changes.ifHashedPassword;
+    replacements.expected = expected ?? null;
     const [row] = await sequelize.query<UserRow>(
       `UPDATE users SET ${set.join(', ')}, fu_linked = true, updated_at = :now
-        WHERE id = :id RETURNING ${COLUMNS}`,
+        WHERE id = :id
+        ${expected === undefined ? '' : `AND COALESCE(fu_hashed_password, hashed_password, '') = :expected`}
+        RETURNING ${COLUMNS}`,
       { replacements, transaction, type: QueryTypes.SELECT },
     );
     return row ? toFuUser(row) : user;

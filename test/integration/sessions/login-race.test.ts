@@ -6,7 +6,7 @@ import { createApp } from '../../../src/app.js';
 import type { AppDeps } from '../../../src/deps.js';
 import type { PasswordHasher } from '../../../src/passwords/password-hasher.js';
 import type { Phase1Database } from '../../helpers/consolidation.js';
-import { uniqueEmail } from '../../helpers/factories.js';
+import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { createFuUser } from '../../helpers/fu-auth.js';
 import { phase2Database } from '../../helpers/phase2-database.js';
 import { mintCredential, setCookieFor } from '../../helpers/sessions.js';
@@ -125,6 +125,40 @@ for (const phase of ['phase 1 (fu_users)', 'phase 2 (consolidated users)'] as co
         expect(left).to.deep.equal({ legacy: '1', facade: '0', tokens: '0' });
       });
     }
+
+    it('when a /fu_auth login verified a legacy hash and a legacy password change commits before its import or rehash, then the change is kept', async () => {
+      const old = 'old-password-123';
+      const fresh = 'new-password-456';
+      const { email } = await createLegacyUser(deps.sequelize, { password: old });
+      const changer = await mintCredential(app, 'legacy session', email, old);
+      let verified!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => (verified = resolve));
+      barrier = {
+        password: old,
+        verified,
+        release: new Promise<void>((resolve) => (release = resolve)),
+      };
+      const jwt = (password: string) =>
+        request(app).post('/fu_auth/jwt/login').type('form').send({ username: email, password });
+      const pending = jwt(old).then((res) => res);
+      await reached;
+      const change = await request(app)
+        .post('/auth/change-password')
+        .set(changer)
+        .send({ current_password: old, new_password: fresh });
+      expect(change.status).to.equal(204);
+      release();
+      expect((await pending).body).to.deep.equal({ detail: 'LOGIN_BAD_CREDENTIALS' });
+
+      // Both engines know the new password only.
+      expect((await jwt(fresh)).status, 'new password, new engine').to.equal(200);
+      expect((await jwt(old)).status, 'old password, new engine').to.equal(400);
+      const legacy = (password: string) =>
+        request(app).post('/auth/login').send({ email, password });
+      expect((await legacy(fresh)).status, 'new password, legacy engine').to.equal(200);
+      expect((await legacy(old)).status, 'old password, legacy engine').to.equal(401);
+    });
 
     it('when nothing changes the password meanwhile, then each login stands as before', async () => {
       const email = uniqueEmail('calm');
