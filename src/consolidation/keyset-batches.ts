@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { transactionWithRetry } from '../db/conflict-retry.js';
 
 /**
  * A data step split into keyset batches (`WHERE key > :after ORDER BY key LIMIT :limit`), each
@@ -52,15 +53,16 @@ export async function runKeysetBatches(
   report({ job: job.job, done, total });
   let lastReport = Date.now();
   for (;;) {
-    const scanned = await sequelize.transaction(async (transaction) => {
+    // A batch that loses a deadlock to live traffic (it locks the rows it copies) runs again:
+    // nothing of it was committed, its progress included.
+    const batch = await transactionWithRetry(sequelize, async (transaction) => {
       for (const statement of job.setup ?? []) await sequelize.query(statement, { transaction });
-      const [batch] = await sequelize.query<{ last_key: string | null; scanned: string }>(
+      const [row] = await sequelize.query<{ last_key: string | null; scanned: string }>(
         job.batchSql,
         { replacements: { after, limit: job.batchSize }, transaction, type: QueryTypes.SELECT },
       );
-      const n = Number(batch?.scanned ?? 0);
-      if (n > 0) after = Number(batch!.last_key);
-      done += n;
+      const n = Number(row?.scanned ?? 0);
+      const next = { scanned: n, after: n > 0 ? Number(row!.last_key) : after, done: done + n };
       await sequelize.query(
         `INSERT INTO consolidation_progress (job, last_key, done, total, finished, updated_at)
          VALUES (:job, :after, :done, :total, :finished, now())
@@ -69,16 +71,19 @@ export async function runKeysetBatches(
         {
           replacements: {
             job: job.job,
-            after,
-            done,
-            total: n === 0 ? done : Math.max(total, done),
+            after: next.after,
+            done: next.done,
+            total: n === 0 ? next.done : Math.max(total, next.done),
             finished: n === 0,
           },
           transaction,
         },
       );
-      return n;
+      return next;
     });
+    const { scanned } = batch;
+    after = batch.after;
+    done = batch.done;
     // Every key has been visited once the last batch comes back empty: done is the total.
     total = scanned === 0 ? done : Math.max(total, done);
     if (scanned === 0 || Date.now() - lastReport >= 1000) {

@@ -58,7 +58,11 @@ export async function syncBackToFuUsers(
       countSql: 'SELECT count(*) AS n FROM users',
       // The batch is the range scan on users' primary key itself; joining users to a list of
       // keys instead lets the planner scan the whole table for every batch.
-      batchSql: `WITH u AS (SELECT * FROM users WHERE id > :after ORDER BY id LIMIT :limit),
+      // FOR SHARE: a password change committing while the batch runs is either waited for and
+      // copied as it now is, or waits for the batch and is then copied by the reverse trigger;
+      // without it the batch's older read of the row overwrites the change in fu_users.
+      batchSql: `WITH u AS (SELECT * FROM users WHERE id > :after ORDER BY id LIMIT :limit
+                           FOR SHARE),
         w AS (INSERT INTO fu_users (${FU_COLUMNS})
               SELECT ${FU_ROW_FROM_USERS} FROM u WHERE u.fu_linked
               ${FU_UPSERT_TAIL}

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
 import type { CredentialReader } from '../sessions/carried-credentials.js';
+import { createLoginConfirmation } from '../sessions/login-confirmation.js';
 import type { RouteClaims } from '../sessions/route-claims.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
 import { createAddressClaims, type AddressClaims } from '../users/address-claim.js';
@@ -138,6 +139,12 @@ export function buildFuAuth(input: {
       cookie: { maxAgeSeconds: settings.cookieMaxAgeSeconds, secure: settings.cookieSecure },
       routeClaims: input.routeClaims,
       readCredentials: input.readCredentials,
+      confirmLogin: createLoginConfirmation({
+        sequelize,
+        store,
+        legacyUsers: input.legacyUsers,
+        hasher,
+      }),
     },
     facade: {
       ...facadeSession,

@@ -6,6 +6,7 @@ import type { TokenStrategy } from './strategies/jwt-strategy.js';
 import type { UserStore } from './store/user-store.js';
 import type { UserManager } from './user-manager.js';
 import type { CredentialReader } from '../sessions/carried-credentials.js';
+import type { LoginConfirmation } from '../sessions/login-confirmation.js';
 import type { RouteClaims } from '../sessions/route-claims.js';
 
 /** Everything the `/fu_auth` routers need; built once in src/deps.ts. */
@@ -27,4 +28,6 @@ export interface FuAuthDeps {
   routeClaims: RouteClaims;
   /** The session credentials a request carries: the ones a credential change leaves alone. */
   readCredentials: CredentialReader;
+  /** A login's stored session stands only if no credential change overtook it (src/sessions). */
+  confirmLogin: LoginConfirmation;
 }

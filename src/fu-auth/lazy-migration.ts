@@ -40,7 +40,17 @@ export async function checkPassword(
   if (!deps.hasher.needsRehash(subject.user.hashedPassword))
     return { verified: true, user: subject.user };
   const hashedPassword = await deps.hasher.hash(password);
-  return { verified: true, user: await deps.store.update(subject.user, { hashedPassword }) };
+  const rehashed = await deps.store.update(subject.user, {
+    hashedPassword,
+    ifHashedPassword: subject.user.hashedPassword,
+  });
+  if (rehashed !== subject.user) return { verified: true, user: rehashed };
+  // The hash changed since it was verified (a password change, or another login's rehash):
+  // the password counts only if it verifies against the hash stored now.
+  const current = await deps.store.getById(subject.user.id);
+  return current && (await deps.hasher.verify(password, current.hashedPassword))
+    ? { verified: true, user: current }
+    : { verified: false };
 }
 
 /**

@@ -31,9 +31,31 @@ export function createLegacyAuthRouter({
   const router = express.Router();
   router.use(...portable.legacySessionChain);
 
-  /** The answer to a login or registration: the user object, and a routing claim for them. */
-  async function loggedIn(req: express.Request, res: express.Response, user: LegacyUserRecord) {
+  /**
+   * The answer to a login or registration: the user object, and a routing claim for them.
+   * A login (`password` given) stores its session at once and confirms it: a password change
+   * that overtook the login ends it, and the login is refused as that password now is.
+   */
+  async function loggedIn(
+    req: express.Request,
+    res: express.Response,
+    user: LegacyUserRecord,
+    password?: string,
+  ) {
     await logIn(req, user);
+    if (password !== undefined) {
+      await saveSession(req);
+      const confirmed = await portable.confirmLogin({
+        legacyUserId: user.id,
+        source: 'legacy',
+        hash: user.hashedPassword,
+        password,
+      });
+      if (!confirmed) {
+        await portable.destroyLegacySession(req);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+    }
     // The new session replaces a facade session the request came with, as passport's replaces
     // the previous express-session one (passport ≥ 0.6 regenerates the session on login).
     await portable.ender.endCarriedTokens({
@@ -46,9 +68,9 @@ export function createLegacyAuthRouter({
   }
 
   router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
-    parseInput(loginBody, req.body ?? {});
+    const { password } = parseInput(loginBody, req.body ?? {});
     const user = await authenticateLocal(passport, req, res);
-    res.status(200).json({ user: await loggedIn(req, res, user) });
+    res.status(200).json({ user: await loggedIn(req, res, user, password) });
   });
 
   router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
@@ -85,6 +107,13 @@ function authenticateLocal(
     ) as RequestHandler;
     handler(req, res, reject);
   });
+}
+
+/** Stores the session now rather than when the response ends (express-session's default). */
+function saveSession(req: express.Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.save((error: unknown) => (error ? reject(error as Error) : resolve())),
+  );
 }
 
 /** passport ≥ 0.6 regenerates the session on login, so a pre-login session id is never reused. */

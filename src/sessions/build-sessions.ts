@@ -50,5 +50,6 @@ export function buildPortableSessions(input: {
       clock: input.clock,
     }),
     fuCookie: fuAuth.deps.cookie,
+    confirmLogin: fuAuth.deps.confirmLogin,
   });
 }

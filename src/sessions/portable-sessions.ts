@@ -12,6 +12,7 @@ import { LEGACY_SESSION_COOKIE } from '../lib/contracts/cookies.js';
 import { accountPublicUser } from './account.js';
 import type { Accounts } from './accounts.js';
 import type { CredentialReader } from './carried-credentials.js';
+import type { LoginConfirmation } from './login-confirmation.js';
 import type { RouteClaims } from './route-claims.js';
 import type { SessionEnder } from './session-ender.js';
 import type { ResolvedSession, SessionResolver } from './session-resolver.js';
@@ -33,6 +34,8 @@ export interface PortableSessionsDeps {
   readCredentials: CredentialReader;
   /** The `fastapiusersauth` cookie's attributes, to clear it exactly as fastapi-users does. */
   fuCookie: CookieSettings;
+  /** Each engine's login confirms its stored session against a concurrent credential change. */
+  confirmLogin: LoginConfirmation;
 }
 
 export type PortableSessions = ReturnType<typeof createPortableSessions>;

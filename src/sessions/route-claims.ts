@@ -80,5 +80,14 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     clear(res: Response): void {
       decisions.set(res, 'clear');
     },
+
+    /**
+     * Clears the claim only when the request carries one: `/fu_auth` logouts keep fastapi-users'
+     * exact answer (no Set-Cookie) for a client that never held the claim.
+     */
+    clearCarried(req: Request, res: Response): void {
+      if (readCookieValue(req.headers.cookie, ROUTE_COOKIE) !== undefined)
+        decisions.set(res, 'clear');
+    },
   };
 }

@@ -41,19 +41,34 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
   /**
    * Like passport's login, a new session replaces the one the request came with, whichever
    * engine issued it (an express-session one would otherwise write its cookie over this one).
+   * A login (`password` given) confirms the stored session before handing it out: a password
+   * change that overtook the login ends it, and the login is refused as that password now is.
    */
-  async function startSession(req: Request, res: Response, account: FacadeAccount) {
+  async function startSession(
+    req: Request,
+    res: Response,
+    account: FacadeAccount,
+    password?: string,
+  ) {
     const previous = readFacadeToken(req);
     if (previous) await deps.sessions.destroy(previous);
     await portable.destroyLegacySession(req);
     const now = deps.clock.now();
     const expires = new Date(now.getTime() + deps.cookie.maxAgeSeconds * 1000);
-    setFacadeCookie(
-      res,
-      await deps.sessions.create(account.legacy.id, now, expires),
-      expires,
-      deps.cookie,
-    );
+    const token = await deps.sessions.create(account.legacy.id, now, expires);
+    if (password !== undefined) {
+      const confirmed = await portable.confirmLogin({
+        legacyUserId: account.legacy.id,
+        source: account.user ? 'user' : 'legacy',
+        hash: account.user ? account.user.hashedPassword : account.legacy.hashedPassword,
+        password,
+      });
+      if (!confirmed) {
+        await deps.sessions.destroy(token);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+    }
+    setFacadeCookie(res, token, expires, deps.cookie);
     const user = accountPublicUser(account);
     portable.claims.issue(res, user.email);
     return user;
@@ -64,7 +79,7 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
     const account = await deps.throttles.login(req.ip, body.email, () =>
       deps.service.login(body.email, body.password),
     );
-    res.status(200).json({ user: await startSession(req, res, account) });
+    res.status(200).json({ user: await startSession(req, res, account, body.password) });
   });
 
   router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {

@@ -33,11 +33,30 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       headers: {},
       body: { access_token: await deps.jwt.write(user), token_type: 'bearer' },
     }),
-    cookie: async (user: FuUser): Promise<LoginResponse> => ({
-      status: 204,
-      headers: { 'set-cookie': authCookie(await deps.database.write(user), deps.cookie) },
-      body: undefined,
-    }),
+    /**
+     * The token is stored, then confirmed: a password change that overtook the login ends it,
+     * and the login is refused as that password now is (src/sessions/login-confirmation.ts).
+     */
+    cookie: async (user: FuUser, password: string): Promise<LoginResponse> => {
+      const token = await deps.database.write(user);
+      const confirmed =
+        user.legacyUserId === null ||
+        (await deps.confirmLogin({
+          legacyUserId: user.legacyUserId,
+          source: 'user',
+          hash: user.hashedPassword,
+          password,
+        }));
+      if (!confirmed) {
+        await deps.database.destroy(token);
+        throw new AppError('LOGIN_BAD_CREDENTIALS');
+      }
+      return {
+        status: 204,
+        headers: { 'set-cookie': authCookie(token, deps.cookie) },
+        body: undefined,
+      };
+    },
   };
 
   for (const backend of ['jwt', 'cookie'] as const) {
@@ -47,7 +66,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
         authenticate(form.username, form.password),
       );
       await deps.store().touchLogin(user);
-      const response = await loginResponse[backend](user);
+      const response = await loginResponse[backend](user, form.password);
       await deps.hooks.onAfterLogin(user, requestInfo(req), response);
       // The routing claim (docs/proxy.md) rides along; a fastapi-users client ignores the cookie.
       deps.routeClaims.issue(res, user.email);
@@ -63,6 +82,8 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
         await deps.database.destroy(token);
         res.setHeader('set-cookie', authCookieDeletion(deps.cookie));
       }
+      // As on the legacy logout: the person is no longer this client's to route by.
+      deps.routeClaims.clearCarried(req, res);
       res.status(204).end();
     });
   }

@@ -185,9 +185,13 @@ export function createConsolidatedUserStore({
       values.verified = changes.isVerified;
     }
     if (set.length === 0) return user;
+    const expected = changes.ifHashedPassword;
+    if (expected !== undefined) values.expected = expected;
     const [row] = await sequelize.query<UserRow>(
       `UPDATE users SET ${set.join(', ')}, fu_linked = true, updated_at = $now
-        WHERE id = $id RETURNING ${COLUMNS}`,
+        WHERE id = $id
+        ${expected === undefined ? '' : `AND COALESCE(fu_hashed_password, hashed_password, '') = $expected`}
+        RETURNING ${COLUMNS}`,
       { bind: values, transaction, type: QueryTypes.SELECT },
     );
     return row ? toFuUser(row) : user;

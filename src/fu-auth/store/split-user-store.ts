@@ -97,12 +97,18 @@ export function createSplitUserStore({
       const now = clock.now();
       // ON CONFLICT without a target covers the legacy link (a concurrent import) and the e-mail
       // index (another user holds the address canonically) without aborting the transaction.
+      // Only while the legacy row still has the hash that was verified (locked until commit): a
+      // legacy password change that committed since must not be undone by the old password.
       const [row] = await sequelize.query<FuUserRow>(
         `INSERT INTO fu_users (${COLUMNS}, created_at, updated_at)
-         VALUES ($id, $email, $hash, $active, $superuser, $verified, $legacyUserId, $now, $now)
+         SELECT $id, $email, $hash, $active, $superuser, $verified, $legacyUserId, $now, $now
+           FROM users u
+          WHERE u.id = $legacyUserId AND u.hashed_password IS NOT DISTINCT FROM $legacyHash
+            FOR SHARE
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
         {
           bind: {
+            legacyHash: candidate.hashedPassword,
             id: randomUUID(),
             email: candidate.email,
             hash: hashedPassword,
@@ -148,6 +154,7 @@ export function createSplitUserStore({
     update: (user, changes, transaction) =>
       withAddress(store, claims, newAddress(user, changes), transaction, async (transaction) => {
         const updated = await updateRow(user, changes, transaction);
+        if (updated === user && changes.ifHashedPassword !== undefined) return user;
         if (user.legacyUserId !== null)
           await mirror.applyChanges(user.legacyUserId, changes, transaction);
         return updated;
@@ -187,12 +194,19 @@ export function createSplitUserStore({
     };
     const set = Object.entries(columns).filter(([, value]) => value !== undefined);
     if (set.length === 0) return user;
+    const expected = changes.ifHashedPassword;
     const [row] = await sequelize.query<FuUserRow>(
       `UPDATE fu_users SET ${set.map(([column]) => `${column} = $${column}`).join(', ')},
               updated_at = $now
-        WHERE id = $id RETURNING ${COLUMNS}`,
+        WHERE id = $id ${expected === undefined ? '' : 'AND hashed_password = $expected'}
+        RETURNING ${COLUMNS}`,
       {
-        bind: { ...Object.fromEntries(set), now: clock.now(), id: user.id },
+        bind: {
+          ...Object.fromEntries(set),
+          now: clock.now(),
+          id: user.id,
+          ...(expected === undefined ? {} : { expected }),
+        },
         transaction,
         type: QueryTypes.SELECT,
       },

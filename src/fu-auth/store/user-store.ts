@@ -75,6 +75,12 @@ export interface FuUserChanges {
   isActive?: boolean;
   isSuperuser?: boolean;
   isVerified?: boolean;
+  /**
+   * Write only if the user's hash is still this one (else nothing changes and the user comes back
+   * as given): a rehash after a verification must not undo a password change that committed
+   * since.
+   */
+  ifHashedPassword?: string;
 }
 
 export interface UserStore {

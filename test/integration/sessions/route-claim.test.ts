@@ -192,6 +192,23 @@ describe('routing claim cookie (authshift_route)', () => {
     }
   });
 
+  it('when a user logs out of /fu_auth with the cookie or the JWT backend, then the claim is cleared too', async () => {
+    const u = await createLegacyUser(t.deps.sequelize);
+    for (const [path, kind] of [
+      ['/fu_auth/cookie/logout', 'fastapiusersauth cookie'],
+      ['/fu_auth/jwt/logout', 'bearer JWT'],
+    ] as const) {
+      const headers = await mintCredential(t.app, kind, u.email, u.password);
+      const res = await request(t.app)
+        .post(path)
+        .set(withClaim(headers, routeCookie(u.email, now() + TTL)));
+      expect(res.status, path).to.equal(204);
+      expect(setCookieFor(res, 'authshift_route'), path).to.match(
+        /^authshift_route=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/,
+      );
+    }
+  });
+
   it('when COOKIE_SECURE is on, then the claim is Secure like the session cookie', async () => {
     const secure = buildTestDeps({ env: { COOKIE_SECURE: 'true' } });
     try {
