@@ -7,7 +7,7 @@ import { freePort } from '../../test/helpers/processes.js';
 export async function startMonolith(
   databaseUrl: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = fork(
     fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
@@ -39,6 +39,7 @@ export async function startMonolith(
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
