@@ -13,7 +13,14 @@ export async function startMonolith(
     fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
     [],
     {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF_DIR: a V8 CPU profile of the monolith under the benchmark's load.
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+          : []),
+      ],
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
