@@ -111,7 +111,14 @@ async function startAnchor(databaseUrl: string): Promise<{
     fileURLToPath(new URL('./hotpaths/anchor-server.ts', import.meta.url)),
     [],
     {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF_DIR profiles the anchor too, to compare where each spends its time.
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+          : []),
+      ],
       env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_ANCHOR_PORT: String(port) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
