@@ -18,16 +18,28 @@ export type PreparedRead = <Row extends object>(
   transaction?: Transaction,
 ) => Promise<Row[]>;
 
-/** A statement's name is derived from its text, so one text always has one name on a connection. */
+/**
+ * A statement's name is derived from its text, so one text always has one name on a connection.
+ * PostgreSQL re-plans a prepared statement after DDL on its tables, but refuses to run it when its
+ * result type changed ("cached plan must not change result type", 0A000), as the consolidation
+ * does to `users.is_active` (SMALLINT → BOOLEAN). Such a text then gets a new name, which every
+ * connection prepares afresh.
+ */
 const names = new Map<string, string>();
+let generation = 0;
 function nameOf(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
-    name = `authshift_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    const digest = createHash('sha1').update(`${generation}:${text}`).digest('hex');
+    name = `authshift_${digest.slice(0, 20)}`;
     names.set(text, name);
   }
   return name;
 }
+
+const RESULT_TYPE_CHANGED = '0A000';
+const resultTypeChanged = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === RESULT_TYPE_CHANGED;
 
 export function createPreparedRead(sequelize: Sequelize): PreparedRead {
   const manager = sequelize.connectionManager;
@@ -44,13 +56,17 @@ export function createPreparedRead(sequelize: Sequelize): PreparedRead {
       });
     // The primary, as sequelize.query uses without read replicas (none are configured).
     const connection = (await manager.getConnection({ type: 'write' })) as pg.Client;
+    const run = () =>
+      connection.query<Row & pg.QueryResultRow>({ name: nameOf(text), text, values: [...values] });
     try {
-      const result = await connection.query<Row & pg.QueryResultRow>({
-        name: nameOf(text),
-        text,
-        values: [...values],
-      });
-      return result.rows;
+      try {
+        return (await run()).rows;
+      } catch (error) {
+        if (!resultTypeChanged(error)) throw error;
+        names.delete(text);
+        generation += 1;
+        return (await run()).rows;
+      }
     } finally {
       manager.releaseConnection(connection);
     }
