@@ -10,6 +10,7 @@ type Bench = () => Promise<BenchResult[]>;
 
 /** Each benchmark is its own module; add new ones here. */
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
+  hotpaths: () => import('./hotpaths.js'),
   login: () => import('./login.js'),
   migration: () => import('./migration.js'),
   proxy: () => import('./proxy.js'),

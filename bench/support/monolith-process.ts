@@ -7,13 +7,20 @@ import { freePort } from '../../test/helpers/processes.js';
 export async function startMonolith(
   databaseUrl: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = fork(
     fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
     [],
     {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF_DIR: a V8 CPU profile of the monolith under the benchmark's load.
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+          : []),
+      ],
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
@@ -39,6 +46,7 @@ export async function startMonolith(
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

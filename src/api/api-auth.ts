@@ -26,7 +26,7 @@ declare module 'express-serve-static-core' {
  */
 export function createApiAuth(portable: PortableSessions): RequestHandler[] {
   return [
-    ...portable.legacySessionChain,
+    portable.legacySessionIfCarried,
     portable.requireSession,
     (req, _res, next) => {
       const { account, kind } = resolvedSessionOf(req);

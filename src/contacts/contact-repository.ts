@@ -1,3 +1,4 @@
+import { createPreparedRead } from '../db/prepared-reads.js';
 import type { Clock } from '../lib/clock.js';
 import type { Models } from '../db/models/index.js';
 
@@ -36,8 +37,12 @@ const FIELDS = [
   'updated_at',
 ] as const;
 
+const LIST = `SELECT ${FIELDS.join(', ')} FROM contacts`;
+
 export function createContactRepository({ models, clock }: { models: Models; clock: Clock }) {
   const { Contact } = models;
+  // The list is every /api client's first call: a prepared statement (src/db/prepared-reads.ts).
+  const read = createPreparedRead(Contact.sequelize!);
   const where = (scope: ContactScope, id?: number) => ({
     ...(id === undefined ? {} : { id }),
     ...(scope.all ? {} : { owner_id: scope.ownerId }),
@@ -45,12 +50,9 @@ export function createContactRepository({ models, clock }: { models: Models; clo
 
   return {
     async list(scope: ContactScope): Promise<Contact[]> {
-      return (await Contact.findAll({
-        where: where(scope),
-        order: [['id', 'ASC']],
-        attributes: [...FIELDS],
-        raw: true,
-      })) as Contact[];
+      return scope.all
+        ? read<Contact>(`${LIST} ORDER BY id`, [])
+        : read<Contact>(`${LIST} WHERE owner_id = $1 ORDER BY id`, [scope.ownerId]);
     },
     async get(scope: ContactScope, id: number): Promise<Contact | null> {
       return (await Contact.findOne({

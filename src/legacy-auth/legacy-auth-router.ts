@@ -29,7 +29,9 @@ export function createLegacyAuthRouter({
   portable,
 }: LegacyAuthRouterDeps): Router {
   const router = express.Router();
-  router.use(...portable.legacySessionChain);
+  // Logins start an express-session one, so they always run the whole chain; every other route
+  // only reads or ends a session, which needs the chain only when the request carries one.
+  const startsSession = portable.legacySessionChain;
 
   /**
    * The answer to a login or registration: the user object, and a routing claim for them.
@@ -67,18 +69,29 @@ export function createLegacyAuthRouter({
     return publicUser;
   }
 
-  router.post('/login', ...readLegacyBody(LEGACY_LOGIN_BODY), async (req, res) => {
-    const { password } = parseInput(loginBody, req.body ?? {});
-    const user = await authenticateLocal(passport, req, res);
-    res.status(200).json({ user: await loggedIn(req, res, user, password) });
-  });
+  router.post(
+    '/login',
+    ...startsSession,
+    ...readLegacyBody(LEGACY_LOGIN_BODY),
+    async (req, res) => {
+      const { password } = parseInput(loginBody, req.body ?? {});
+      const user = await authenticateLocal(passport, req, res);
+      res.status(200).json({ user: await loggedIn(req, res, user, password) });
+    },
+  );
 
-  router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
-    const body = parseInput(registerBody, req.body ?? {});
-    const user = await service.register(body);
-    res.status(201).json({ user: await loggedIn(req, res, user) });
-  });
+  router.post(
+    '/register',
+    ...startsSession,
+    ...readLegacyBody(LEGACY_JSON_BODY),
+    async (req, res) => {
+      const body = parseInput(registerBody, req.body ?? {});
+      const user = await service.register(body);
+      res.status(201).json({ user: await loggedIn(req, res, user) });
+    },
+  );
 
+  router.use(portable.legacySessionIfCarried);
   addLegacySessionRoutes(router, {
     portable,
     changePassword: (account, body, keep) => service.changePassword(account.legacy, body, keep),

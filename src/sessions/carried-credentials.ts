@@ -7,6 +7,7 @@ import {
   LEGACY_SESSION_COOKIE,
 } from '../lib/contracts/cookies.js';
 import { readCookieValue } from '../lib/http/cookies.js';
+import { isIssuableToken } from '../lib/random.js';
 
 /**
  * Every session credential a request carries, whether or not it is still valid: what a logout
@@ -42,16 +43,9 @@ export function createCredentialReader(sessionSecret: string): CredentialReader 
   };
 }
 
-/**
- * Every session id and token this system issues is URL-safe base64 (express-session's uid-safe
- * ids, `randomToken`): anything else a client sends names no session, and is left out rather
- * than sent to SQL (a NUL, say, is not even valid JSON text for PostgreSQL).
- */
-const SESSION_VALUE = /^[A-Za-z0-9_-]{1,128}$/;
-
 /** The session ids and tokens a credential change must leave alone. */
 export function keptSessions(carried: CarriedCredentials): string[] {
   return [carried.legacySessionId, carried.facadeToken, carried.accessToken].filter(
-    (value): value is string => value !== null && SESSION_VALUE.test(value),
+    (value): value is string => value !== null && isIssuableToken(value),
   );
 }

@@ -5,10 +5,11 @@
  * routing claim. It does not log anyone in: each engine keeps its own login (the legacy engine
  * passport-local + express-session, the new engine its facade sessions and fastapi-users tokens).
  */
-import type { Request, RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { authCookieDeletion, type CookieSettings } from '../fu-auth/http/transports.js';
 import { LEGACY_SESSION_COOKIE } from '../lib/contracts/cookies.js';
+import { readCookieValue } from '../lib/http/cookies.js';
 import { accountPublicUser } from './account.js';
 import type { Accounts } from './accounts.js';
 import type { CredentialReader } from './carried-credentials.js';
@@ -47,6 +48,21 @@ export function createPortableSessions(deps: PortableSessionsDeps) {
       req.session ? req.session.destroy((error) => (error ? reject(error) : resolve())) : resolve(),
     );
 
+  const chain = express.Router();
+  chain.use(...deps.legacySessionChain);
+  /**
+   * The legacy session chain for routes that only read or end sessions: it runs only when the
+   * request carries an express-session cookie (`crm.sid=s:…`). Otherwise express-session would
+   * make a new empty session (a random id, cookie objects) that nothing saves, and passport would
+   * find no user in it, on every request that comes with another credential or none. Logins,
+   * which start a session, use the full `legacySessionChain`.
+   */
+  const legacySessionIfCarried: RequestHandler = (req, res, next) => {
+    const carried = readCookieValue(req.headers.cookie, LEGACY_SESSION_COOKIE)?.startsWith('s:');
+    if (carried) chain(req, res, next);
+    else next();
+  };
+
   const requireSession: RequestHandler = async (req, res, next) => {
     const session = await deps.resolve(req);
     if (!session) return next(new AppError('NOT_AUTHENTICATED'));
@@ -72,6 +88,7 @@ export function createPortableSessions(deps: PortableSessionsDeps) {
 
   return {
     ...deps,
+    legacySessionIfCarried,
     requireSession,
     logout,
     destroyLegacySession,

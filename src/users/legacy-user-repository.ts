@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { createPreparedRead } from '../db/prepared-reads.js';
 import type { Clock } from '../lib/clock.js';
 import type { Models } from '../db/models/index.js';
 import type { LegacyUserRecord } from './legacy-user.js';
@@ -43,9 +44,14 @@ export function toLegacyUserRecord(row: Row): LegacyUserRecord {
 }
 
 /** Data access for the legacy `users` table; returns plain records, never model instances. */
+/** The model's columns: what `findByPk(…, { raw: true })` selected. */
+const BY_ID = `SELECT id, email, full_name, hashed_password, is_active, role, email_confirmed_at,
+  created_at, updated_at, last_login_at FROM users WHERE id = $1`;
+
 export function createLegacyUserRepository({ models, clock }: { models: Models; clock: Clock }) {
   const { LegacyUser } = models;
   const sequelize = LegacyUser.sequelize!;
+  const read = createPreparedRead(sequelize);
   const one = (row: object | null) => (row ? toLegacyUserRecord(row as Row) : null);
 
   /** Works on SMALLINT (phase 0) and BOOLEAN (consolidated) columns alike: '1'/'0' literals fit both. */
@@ -64,7 +70,9 @@ export function createLegacyUserRepository({ models, clock }: { models: Models; 
     setActive,
 
     async findById(id: number, transaction?: Transaction): Promise<LegacyUserRecord | null> {
-      return one(await LegacyUser.findByPk(id, { transaction, raw: true }));
+      // Every authenticated request reads its account by id: a prepared statement.
+      const [row] = await read<Row>(BY_ID, [id], transaction);
+      return one(row ?? null);
     },
 
     /** Exact-case match: the legacy table is unique case-sensitively and clients rely on it. */

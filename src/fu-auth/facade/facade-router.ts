@@ -36,7 +36,8 @@ export interface FacadeRouterDeps {
 export function createFacadeRouter(deps: FacadeRouterDeps): Router {
   const { portable } = deps;
   const router = express.Router();
-  router.use(...portable.legacySessionChain);
+  // No facade route logs in through passport: the legacy session matters only when carried.
+  router.use(portable.legacySessionIfCarried);
 
   /**
    * Like passport's login, a new session replaces the one the request came with, whichever

@@ -1,5 +1,6 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { randomToken } from '../../lib/random.js';
+import { type Sequelize } from 'sequelize';
+import { createPreparedRead } from '../../db/prepared-reads.js';
+import { isIssuableToken, randomToken } from '../../lib/random.js';
 
 /**
  * Sessions of the legacy facade (`fu_facade_sessions`): an opaque 43-character token per login,
@@ -13,6 +14,7 @@ export interface FacadeSessionStore {
 }
 
 export function createFacadeSessionStore(sequelize: Sequelize): FacadeSessionStore {
+  const read = createPreparedRead(sequelize);
   return {
     async create(legacyUserId, createdAt, expiresAt) {
       const token = randomToken(32);
@@ -24,9 +26,10 @@ export function createFacadeSessionStore(sequelize: Sequelize): FacadeSessionSto
       return token;
     },
     async find(token, now) {
-      const [row] = await sequelize.query<{ legacy_user_id: number }>(
-        'SELECT legacy_user_id FROM fu_facade_sessions WHERE token = $token AND expires_at > $now',
-        { bind: { token, now }, type: QueryTypes.SELECT },
+      if (!isIssuableToken(token)) return null;
+      const [row] = await read<{ legacy_user_id: number }>(
+        'SELECT legacy_user_id FROM fu_facade_sessions WHERE token = $1 AND expires_at > $2',
+        [token, now],
       );
       return row?.legacy_user_id ?? null;
     },

@@ -1,4 +1,6 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { type Sequelize } from 'sequelize';
+import { createPreparedRead } from '../../db/prepared-reads.js';
+import { isIssuableToken } from '../../lib/random.js';
 
 /**
  * `fu_access_tokens`, the database strategy's table. It refers to users only by their UUID, which
@@ -12,6 +14,7 @@ export interface AccessTokenStore {
 }
 
 export function createAccessTokenStore(sequelize: Sequelize): AccessTokenStore {
+  const read = createPreparedRead(sequelize);
   return {
     async insert(token, userId, createdAt) {
       await sequelize.query(
@@ -20,9 +23,10 @@ export function createAccessTokenStore(sequelize: Sequelize): AccessTokenStore {
       );
     },
     async userIdFor(token, notBefore) {
-      const [row] = await sequelize.query<{ user_id: string }>(
-        'SELECT user_id FROM fu_access_tokens WHERE token = $token AND created_at >= $notBefore',
-        { bind: { token, notBefore }, type: QueryTypes.SELECT },
+      if (!isIssuableToken(token)) return null;
+      const [row] = await read<{ user_id: string }>(
+        'SELECT user_id FROM fu_access_tokens WHERE token = $1 AND created_at >= $2',
+        [token, notBefore],
       );
       return row?.user_id ?? null;
     },

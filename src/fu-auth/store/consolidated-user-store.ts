@@ -3,7 +3,8 @@ import type { Clock } from '../../lib/clock.js';
 import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
 import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
-import { createUserSelect, newAddress, withAddress } from './store-helpers.js';
+import { createPreparedRead } from '../../db/prepared-reads.js';
+import { createUserByKey, createUserSelect, newAddress, withAddress } from './store-helpers.js';
 
 interface UserRow {
   id: string;
@@ -52,6 +53,11 @@ export function createConsolidatedUserStore({
   keepBcryptCopy: boolean;
 }): UserStore {
   const select = createUserSelect<UserRow>(sequelize, `${COLUMNS} FROM users`, toFuUser);
+  const byKey = createUserByKey<UserRow>(
+    createPreparedRead(sequelize),
+    `${COLUMNS} FROM users`,
+    toFuUser,
+  );
   const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
@@ -62,11 +68,10 @@ export function createConsolidatedUserStore({
 
     getById: (id, transaction) =>
       /^[0-9a-f-]{36}$/i.test(id)
-        ? select('uuid = $id::uuid', { id }, transaction)
+        ? byKey('uuid = $1::uuid', id, transaction)
         : Promise.resolve(null),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
-    getByLegacyId: (legacyUserId, transaction) =>
-      select('id = $legacyUserId', { legacyUserId }, transaction),
+    getByLegacyId: (legacyUserId, transaction) => byKey('id = $1', legacyUserId, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<UserRow>(

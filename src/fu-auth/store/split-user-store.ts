@@ -6,7 +6,8 @@ import { legacyHolder } from './legacy-candidate.js';
 import { createLegacyMirror } from './legacy-mirror.js';
 import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
-import { createUserSelect, newAddress, withAddress } from './store-helpers.js';
+import { createPreparedRead } from '../../db/prepared-reads.js';
+import { createUserByKey, createUserSelect, newAddress, withAddress } from './store-helpers.js';
 
 interface FuUserRow {
   id: string;
@@ -52,6 +53,11 @@ export function createSplitUserStore({
   const mirror = createLegacyMirror({ sequelize, clock, writeBack });
 
   const select = createUserSelect<FuUserRow>(sequelize, `${COLUMNS} FROM fu_users`, toFuUser);
+  const byKey = createUserByKey<FuUserRow>(
+    createPreparedRead(sequelize),
+    `${COLUMNS} FROM fu_users`,
+    toFuUser,
+  );
   const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
@@ -60,10 +66,10 @@ export function createSplitUserStore({
     // A registration racing the cutover's triggers can be a deadlock victim: it simply runs again.
     transaction: (work) => transactionWithRetry(sequelize, work),
 
-    getById: (id, transaction) => select('id = $id', { id }, transaction),
+    getById: (id, transaction) => byKey('id = $1', id, transaction),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
-      select('legacy_user_id = $legacyUserId', { legacyUserId }, transaction),
+      byKey('legacy_user_id = $1', legacyUserId, transaction),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<FuUserRow>(

@@ -1,4 +1,5 @@
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import type { PreparedRead } from '../../db/prepared-reads.js';
 import type { AddressClaims } from '../../users/address-claim.js';
 import {
   EmailConflictError,
@@ -41,7 +42,26 @@ export async function withAddress<T>(
 export const newAddress = (user: FuUser, changes: FuUserChanges): string | undefined =>
   changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
 
-/** `SELECT <columns> FROM <table> WHERE … LIMIT 1`, mapped to a FuUser: each store's one read path. */
+/**
+ * `SELECT <columns> FROM <table> WHERE <key> = $1 LIMIT 1` as a prepared statement: the reads by
+ * id every authenticated request makes (src/db/prepared-reads.ts).
+ */
+export function createUserByKey<Row extends object>(
+  read: PreparedRead,
+  from: string,
+  toFuUser: (row: Row) => FuUser,
+) {
+  return async function byKey(
+    where: string,
+    value: unknown,
+    transaction?: Transaction,
+  ): Promise<FuUser | null> {
+    const [row] = await read<Row>(`SELECT ${from} WHERE ${where} LIMIT 1`, [value], transaction);
+    return row ? toFuUser(row) : null;
+  };
+}
+
+/** `SELECT <columns> FROM <table> WHERE … LIMIT 1`, mapped to a FuUser: each store's other reads. */
 export function createUserSelect<Row extends object>(
   sequelize: Sequelize,
   from: string,

@@ -15,7 +15,27 @@ export const ACCESS_AUDIENCE = 'fastapi-users:auth';
 export const RESET_AUDIENCE = 'fastapi-users:reset';
 export const VERIFY_AUDIENCE = 'fastapi-users:verify';
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+/**
+ * Each secret's HMAC key is imported once: given raw bytes, jose imports a CryptoKey on every
+ * sign and verify, which costs more than the HMAC itself on a small token.
+ */
+const importKey = (secret: string) =>
+  crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
+const keys = new Map<string, ReturnType<typeof importKey>>();
+function keyOf(secret: string): ReturnType<typeof importKey> {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = importKey(secret);
+    keys.set(secret, key);
+  }
+  return key;
+}
 const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export async function generateJwt(
@@ -28,7 +48,7 @@ export async function generateJwt(
   if (lifetimeSeconds) payload.exp = epoch(clock.now()) + lifetimeSeconds;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 /** The verified payload, or null for any decoding or claim error (PyJWT's `PyJWTError`). */
@@ -40,7 +60,7 @@ export async function decodeJwt(
 ): Promise<JWTPayload | null> {
   const now = clock.now();
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
+    const { payload } = await jwtVerify(token, await keyOf(secret), {
       algorithms: [ALGORITHM],
       audience,
       currentDate: now,

@@ -19,4 +19,14 @@ describe('readCookieValue (the cookie package)', () => {
     expect(readCookieValue('a=1', 'constructor')).to.equal(undefined);
     expect(readCookieValue('constructor=x', 'constructor')).to.equal('x');
   });
+
+  it('when headers alternate (the last parse is reused), then each read answers for its own header', () => {
+    const a = 'crm.sid=one; other=1';
+    const b = 'crm.sid=two';
+    expect(readCookieValue(a, 'crm.sid')).to.equal('one');
+    expect(readCookieValue(a, 'other')).to.equal('1');
+    expect(readCookieValue(b, 'crm.sid')).to.equal('two');
+    expect(readCookieValue(b, 'other')).to.equal(undefined);
+    expect(readCookieValue(a, 'crm.sid')).to.equal('one');
+  });
 });
