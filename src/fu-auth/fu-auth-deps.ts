@@ -1,6 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { FuAuthHooks } from './hooks.js';
 import type { CookieSettings } from './http/transports.js';
+import type { OAuthDeps } from './oauth/oauth-deps.js';
 import type { Throttles } from './rate-limit/throttles.js';
 import type { TokenStrategy } from './strategies/jwt-strategy.js';
 import type { UserStore } from './store/user-store.js';
@@ -27,4 +28,6 @@ export interface FuAuthDeps {
   routeClaims: RouteClaims;
   /** The session credentials a request carries: the ones a credential change leaves alone. */
   readCredentials: CredentialReader;
+  /** OAuth sign-in (OAUTH_PROVIDERS); no providers, no routes. */
+  oauth: OAuthDeps;
 }

@@ -1,7 +1,7 @@
 /**
  * `/fu_auth`: a port of fastapi-users (v15 wire contract, contracts/fu_auth.md) that a client
  * written for a fastapi-users backend can use unchanged, plus the legacy facade at `/legacy`.
- * It does not do OAuth (contract §1.3 is optional and not ported) and keeps no list-users route
+ * OAuth sign-in (contract §1.3) is mounted per configured provider; it keeps no list-users route
  * (removed upstream on purpose, #338). Unknown paths are `404 {"detail":"Not Found"}`, a known
  * path with another method is `405` with `Allow`, and a trailing slash is redirected (307) like
  * Starlette's `redirect_slashes`.
@@ -15,6 +15,7 @@ import { createDocsRouter } from './openapi/docs-router.js';
 import { methodsAt } from './openapi/openapi-routes.js';
 import { renderFuError } from './render-error.js';
 import { addAuthRoutes } from './routes/auth.js';
+import { addOAuthRoutes } from './routes/oauth.js';
 import { addRegisterRoutes } from './routes/register.js';
 import { addResetPasswordRoutes } from './routes/reset-password.js';
 import { addUserRoutes } from './routes/users.js';
@@ -32,6 +33,7 @@ export function createFuAuthRouter(deps: FuAuthDeps & { logger: Logger; facade: 
   addResetPasswordRoutes(routes, deps);
   addVerifyRoutes(routes, deps);
   addUserRoutes(routes, deps);
+  addOAuthRoutes(routes, deps);
   router.use(routes);
   router.use(createDocsRouter(FU_AUTH_PREFIX));
 

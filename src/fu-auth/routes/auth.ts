@@ -1,12 +1,11 @@
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
 import { parseInput } from '../../middleware/validate.js';
-import { credentialOf, requestInfo } from '../authenticator.js';
+import { credentialOf } from '../authenticator.js';
 import type { FuAuthDeps } from '../fu-auth-deps.js';
-import type { LoginResponse } from '../hooks.js';
 import { formBody, formFields } from '../http/form-body.js';
-import { sendJson } from '../http/send.js';
-import { authCookie, authCookieDeletion } from '../http/transports.js';
+import { createBackendLogin } from '../http/backend-login.js';
+import { authCookieDeletion } from '../http/transports.js';
 import type { FuUser } from '../store/user-store.js';
 import { loginForm } from '../validation/schemas.js';
 
@@ -27,18 +26,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
     return user;
   };
 
-  const loginResponse = {
-    jwt: async (user: FuUser): Promise<LoginResponse> => ({
-      status: 200,
-      headers: {},
-      body: { access_token: await deps.jwt.write(user), token_type: 'bearer' },
-    }),
-    cookie: async (user: FuUser): Promise<LoginResponse> => ({
-      status: 204,
-      headers: { 'set-cookie': authCookie(await deps.database.write(user), deps.cookie) },
-      body: undefined,
-    }),
-  };
+  const login = createBackendLogin(deps);
 
   for (const backend of ['jwt', 'cookie'] as const) {
     router.post(`/${backend}/login`, ...formBody(), async (req, res) => {
@@ -46,12 +34,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       const user = await deps.throttles.login(req.ip, form.username, () =>
         authenticate(form.username, form.password),
       );
-      await deps.store().touchLogin(user);
-      const response = await loginResponse[backend](user);
-      await deps.hooks.onAfterLogin(user, requestInfo(req), response);
-      // The routing claim (DECISIONS.md) rides along; a fastapi-users client ignores the cookie.
-      deps.routeClaims.issue(res, user.email);
-      send(res, response);
+      await login(backend, user, req, res);
     });
 
     router.post(`/${backend}/logout`, current, async (req, res) => {
@@ -66,10 +49,4 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       res.status(204).end();
     });
   }
-}
-
-function send(res: Response, response: LoginResponse): void {
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  if (response.body === undefined) res.status(response.status).end();
-  else sendJson(res, response.status, response.body);
 }
