@@ -262,6 +262,22 @@ describe('/fu_auth OAuth (OpenID Connect) sign-in', function () {
     expect([bare.status, bare.body]).to.deep.equal([400, { detail: 'Bad Request' }]);
   });
 
+  it('when the app serves its OpenAPI document, then the OAuth routes are in it; another method is 405 with Allow', async () => {
+    const doc = await app().get('/fu_auth/openapi.json');
+    expect(doc.body.paths['/fu_auth/idp/authorize'].get.operationId).to.equal(
+      'oauth_idp_jwt_authorize_fu_auth_idp_authorize_get',
+    );
+    expect(doc.body.paths['/fu_auth/associate/idp-link/callback'].get.operationId).to.equal(
+      'oauth_associate_idp_link_callback_fu_auth_associate_idp_link_callback_get',
+    );
+    const post = await app().post('/fu_auth/idp/authorize');
+    expect([post.status, post.body, post.headers.allow]).to.deep.equal([
+      405,
+      { detail: 'Method Not Allowed' },
+      'GET',
+    ]);
+  });
+
   it('when the provider cannot be reached, then 503 in the fastapi-users format, never a 500', async () => {
     const res = await app().get('/fu_auth/down/authorize');
     expect([res.status, res.body]).to.deep.equal([503, { detail: 'Service Unavailable' }]);
