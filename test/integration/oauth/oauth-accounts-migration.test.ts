@@ -82,5 +82,13 @@ describe('oauth_accounts migration', () => {
     }).up();
     await migrator().up();
     expect(await fkTarget()).to.equal('users');
+    // The consolidation step that moves the key is recorded as done, so a rollback moves it back.
+    await createConsolidator({
+      sequelize,
+      databaseUrl: scratch.url,
+      logger,
+      params: { batchSize: '50' },
+    }).down({ to: 0 });
+    expect(await fkTarget()).to.equal('fu_users');
   });
 });
