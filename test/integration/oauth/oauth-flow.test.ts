@@ -306,4 +306,21 @@ describe('/fu_auth OAuth (OpenID Connect) sign-in', function () {
     expect(res.body).to.include({ id: user.id, email });
     expect((await linksOf(user.id)).map((l) => l.account_id)).to.deep.equal([sub]);
   });
+  it('when a signed-in user associates a provider account linked to someone else, then 400 OAUTH_USER_ALREADY_EXISTS and the link stays', async () => {
+    const email = uniqueEmail('oauth-owner');
+    const sub = account(email);
+    const first = await throughProvider('idp', sub);
+    expect((await app().get(first.callback).set('cookie', first.csrf)).status).to.equal(200);
+    const owner = (await deps.fuAuth.deps.store().getByEmail(email))!;
+
+    const intruder = await createFuUser(deps);
+    const token = await login(intruder.email, intruder.password);
+    const flow = await throughProvider('idp', sub, { associate: bearer(token) });
+    const res = await app()
+      .get(flow.callback)
+      .set({ ...bearer(token), cookie: flow.csrf });
+    expect([res.status, res.body]).to.deep.equal([400, { detail: 'OAUTH_USER_ALREADY_EXISTS' }]);
+    expect((await linksOf(owner.id)).map((l) => l.account_id)).to.deep.equal([sub]);
+    expect(await linksOf(intruder.user.id)).to.deep.equal([]);
+  });
 });
