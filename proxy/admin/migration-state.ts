@@ -4,7 +4,8 @@
  * - `user_store` from `app_settings` (which table the new engine uses);
  * - account counts: legacy-only (the new engine does not know the account yet), migrated (both
  *   engines know it: a `fu_users` twin in phase 1, `users.fu_linked` once consolidated) and
- *   new-only (a `fu_users` row with no legacy twin);
+ *   new-only (a `fu_users` row with no legacy twin), and the accounts linked to an OAuth provider
+ *   (`oauth_accounts`, by user: the same in both phases);
  * - the last cutover or rollback run (`cutover_runs`) with each step's result and duration;
  * - the snapshots (`authshift_snapshots.manifest`) with their row counts — counts only, never rows.
  */
@@ -46,11 +47,13 @@ const COUNTS_SQL = {
       (SELECT count(*) FROM users u
         WHERE NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)) AS legacy_only,
       (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NOT NULL) AS migrated,
-      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only`,
+      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only,
+      (SELECT count(DISTINCT user_id) FROM oauth_accounts) AS oauth_linked`,
   consolidated: `SELECT
       (SELECT count(*) FROM users WHERE NOT fu_linked) AS legacy_only,
       (SELECT count(*) FROM users WHERE fu_linked) AS migrated,
-      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only`,
+      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only,
+      (SELECT count(DISTINCT user_id) FROM oauth_accounts) AS oauth_linked`,
 } as const;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -85,6 +88,7 @@ export const COUNTS_MAX_AGE_MS = 10_000;
 interface Counts {
   phase: keyof typeof COUNTS_SQL;
   users: Record<'legacy_only' | 'migrated' | 'new_only', number>;
+  oauth_linked: number;
   counted_at: string;
 }
 
@@ -106,9 +110,9 @@ export function createMigrationState(pool: pg.Pool, clock: Clock) {
   async function countUsers(at: Date): Promise<Counts> {
     const { rows } = await pool.query<{ consolidated: boolean }>(PHASE_SQL);
     const phase = rows[0]?.consolidated ? 'consolidated' : 'conservative';
-    const counted = await pool.query<Record<'legacy_only' | 'migrated' | 'new_only', string>>(
-      COUNTS_SQL[phase],
-    );
+    const counted = await pool.query<
+      Record<'legacy_only' | 'migrated' | 'new_only' | 'oauth_linked', string>
+    >(COUNTS_SQL[phase]);
     const c = counted.rows[0]!;
     return {
       phase,
@@ -117,6 +121,7 @@ export function createMigrationState(pool: pg.Pool, clock: Clock) {
         migrated: Number(c.migrated),
         new_only: Number(c.new_only),
       },
+      oauth_linked: Number(c.oauth_linked),
       counted_at: at.toISOString(),
     };
   }

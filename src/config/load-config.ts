@@ -1,4 +1,5 @@
 import { deepFreeze, parseEnv, type Env as RawEnv } from '../lib/config/env-config.js';
+import type { OAuthProviderConfig } from './oauth-providers.js';
 import { envSchema, productionProblems, type Env } from './schema.js';
 
 export interface RateRule {
@@ -51,6 +52,8 @@ export interface Config {
   };
   /** The routing claim cookie (docs/proxy.md, "Routing claim"). */
   routing: { secret: string; previousSecret: string | undefined; claimTtlSeconds: number };
+  /** OpenID Connect sign-in on `/fu_auth` (fastapi-users' OAuth routers), one entry per provider. */
+  oauth: { stateSecret: string; providers: OAuthProviderConfig[] };
   mail: { publicUrl: string; smtpUrl: string | undefined; from: string; outboxDir: string };
   cutover: { smokeUrl: string; propagationMs: number; batchSize: number };
   snapshots: { keepAutomatic: number };
@@ -110,6 +113,7 @@ function toConfig(e: Env): Config {
       previousSecret: e.ROUTING_SECRET_PREVIOUS,
       claimTtlSeconds: e.ROUTING_CLAIM_TTL_SECONDS,
     },
+    oauth: { stateSecret: e.OAUTH_STATE_SECRET ?? e.JWT_SECRET, providers: e.OAUTH_PROVIDERS },
     mail: {
       publicUrl: e.PUBLIC_URL,
       smtpUrl: e.SMTP_URL,

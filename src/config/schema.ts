@@ -10,6 +10,7 @@ import {
   rateRule,
   url,
 } from '../lib/config/env-types.js';
+import { oauthProductionProblems, oauthProviders } from './oauth-providers.js';
 
 /**
  * Development-only secrets. They let `npm start` work on a fresh clone; production refuses them
@@ -24,7 +25,7 @@ export const DEFAULT_SECRETS = {
 } as const;
 
 /** Secret variables with no default: checked in production only when they are set. */
-const OPTIONAL_SECRETS = ['ROUTING_SECRET_PREVIOUS'] as const;
+const OPTIONAL_SECRETS = ['ROUTING_SECRET_PREVIOUS', 'OAUTH_STATE_SECRET'] as const;
 
 const secret = (name: keyof typeof DEFAULT_SECRETS) =>
   z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS[name]);
@@ -125,6 +126,11 @@ export const envSchema = z.object({
   RATE_LIMIT_FORGOT_PER_IP: rateRule('60/60'),
   RATE_LIMIT_FORGOT_PER_ACCOUNT: rateRule('5/900'),
 
+  // Sign-in with OpenID Connect providers (src/config/oauth-providers.ts); none by default. The
+  // state tokens of the OAuth flow are signed with OAUTH_STATE_SECRET, else with JWT_SECRET.
+  OAUTH_PROVIDERS: oauthProviders,
+  OAUTH_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+
   PUBLIC_URL: url(['http', 'https']).default('http://localhost:8080'),
   SMTP_URL: url(['smtp', 'smtps']).optional(),
   MAIL_FROM: z.string().default('authshift <no-reply@authshift.local>'),
@@ -149,5 +155,7 @@ export function productionProblems(env: Record<string, string | undefined>): str
     problems.push(`${name}: is a development default; production needs a real secret`);
   // The embedded PostgreSQL is a development convenience, never a production database.
   if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL: is required in production');
+  const providers = oauthProviders.safeParse(env.OAUTH_PROVIDERS);
+  if (providers.success) problems.push(...oauthProductionProblems(providers.data));
   return problems;
 }

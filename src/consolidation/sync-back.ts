@@ -42,6 +42,16 @@ export async function syncBackToFuUsers(
         WHERE NOT fu_linked AND uuid IN (SELECT user_id FROM fu_access_tokens)`,
       { transaction },
     );
+    // So are accounts linked to an OAuth provider (the table exists from its migration on).
+    await sequelize.query(
+      `DO $$ BEGIN
+         IF to_regclass('oauth_accounts') IS NOT NULL THEN
+           UPDATE users SET fu_linked = true
+            WHERE NOT fu_linked AND uuid IN (SELECT user_id FROM oauth_accounts);
+         END IF;
+       END $$`,
+      { transaction },
+    );
     // An e-mail that moved between accounts after cutover would collide with a stale row on the
     // unique index mid-way; parking changed addresses first makes the batches order-independent.
     await sequelize.query(

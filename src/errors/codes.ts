@@ -23,6 +23,8 @@ export const ERROR_CODES = {
     message: 'The request body is compressed or not in UTF-8.',
   },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests; retry later.' },
+  /** Starlette's bare `HTTPException(400)`: `{"detail":"Bad Request"}` on /fu_auth. */
+  BAD_REQUEST: { status: 400, message: 'Bad request.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable.' },
 
@@ -39,6 +41,14 @@ export const ERROR_CODES = {
   VERIFY_USER_ALREADY_VERIFIED: { status: 400, message: 'The user is already verified.' },
   UPDATE_USER_EMAIL_ALREADY_EXISTS: { status: 400, message: 'A user with this e-mail exists.' },
   UPDATE_USER_INVALID_PASSWORD: { status: 400, message: 'The password does not meet the policy.' },
+  OAUTH_NOT_AVAILABLE_EMAIL: { status: 400, message: 'The provider gave no usable e-mail.' },
+  OAUTH_USER_ALREADY_EXISTS: {
+    status: 400,
+    message: 'Another account holds this e-mail or this provider account.',
+  },
+  OAUTH_INVALID_STATE: { status: 400, message: 'The OAuth CSRF cookie does not match the state.' },
+  ACCESS_TOKEN_DECODE_ERROR: { status: 400, message: 'The OAuth state token is invalid.' },
+  ACCESS_TOKEN_ALREADY_EXPIRED: { status: 400, message: 'The OAuth state token has expired.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

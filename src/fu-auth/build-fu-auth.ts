@@ -33,6 +33,11 @@ import {
   type UserStoreFollower,
 } from '../settings/user-store-follower.js';
 import { createUserManager } from './user-manager.js';
+import { createOAuthAccountStore } from './oauth/oauth-account-store.js';
+import type { OAuthDeps } from './oauth/oauth-deps.js';
+import { createOAuthSignIn } from './oauth/oauth-sign-in.js';
+import { createOAuthState } from './oauth/oauth-state.js';
+import { createOidcClient } from './oauth/oidc-client.js';
 
 export interface FuAuth {
   deps: FuAuthDeps;
@@ -105,6 +110,29 @@ export function buildFuAuth(input: {
     clock,
     store,
   });
+  const manager = createUserManager({
+    store,
+    hasher,
+    tokens,
+    hooks,
+    sessions: input.sessions,
+    policy: settings.passwordPolicy,
+    unknownHash: settings.compat.unknownHash,
+  });
+  const oauthAccounts = createOAuthAccountStore(sequelize);
+  const oauth: OAuthDeps = {
+    providers: config.oauth.providers.map((provider) => ({
+      config: provider,
+      // Plain-HTTP providers only outside production (the config refuses them there too).
+      client: createOidcClient(provider, {
+        allowHttp: config.env !== 'production',
+        now: () => clock.now(),
+      }),
+    })),
+    state: createOAuthState({ secret: config.oauth.stateSecret, clock }),
+    signIn: createOAuthSignIn({ store, manager, accounts: oauthAccounts, hooks }),
+    accounts: oauthAccounts,
+  };
   const limiter = createRateLimiter({ sequelize, clock });
   const throttles = createThrottles(limiter, settings.rateLimit);
   const facadeSession = {
@@ -120,15 +148,7 @@ export function buildFuAuth(input: {
   return {
     deps: {
       store,
-      manager: createUserManager({
-        store,
-        hasher,
-        tokens,
-        hooks,
-        sessions: input.sessions,
-        policy: settings.passwordPolicy,
-        unknownHash: settings.compat.unknownHash,
-      }),
+      manager,
       patchNullFields: settings.compat.patchNullFields,
       jwt,
       database,
@@ -145,6 +165,7 @@ export function buildFuAuth(input: {
         legacyUsers: input.legacyUsers,
         hasher,
       }),
+      oauth,
     },
     facade: {
       ...facadeSession,

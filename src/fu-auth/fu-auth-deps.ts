@@ -1,6 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import type { FuAuthHooks } from './hooks.js';
 import type { CookieSettings } from './http/transports.js';
+import type { OAuthDeps } from './oauth/oauth-deps.js';
 import type { Throttles } from './rate-limit/throttles.js';
 import type { TokenStrategy } from './strategies/jwt-strategy.js';
 import type { UserStore } from './store/user-store.js';
@@ -30,4 +31,6 @@ export interface FuAuthDeps {
   readCredentials: CredentialReader;
   /** A login's stored session stands only if no credential change overtook it (src/sessions). */
   confirmLogin: LoginConfirmation;
+  /** OAuth sign-in (OAUTH_PROVIDERS); no providers, no routes. */
+  oauth: OAuthDeps;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   bearerResponse,
   errorModel,
+  oauth2AuthorizeResponse,
   userCreate,
   userRead,
   userUpdate,
@@ -15,6 +16,7 @@ export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name
 export const MODELS = {
   BearerResponse: bearerResponse,
   ErrorModel: errorModel,
+  OAuth2AuthorizeResponse: oauth2AuthorizeResponse,
   UserCreate: userCreate,
   UserRead: userRead,
   UserUpdate: userUpdate,

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { createRequire } from 'node:module';
 import { buildOpenApiDocument } from './openapi-document.js';
+import type { RouteSpec } from './openapi-routes.js';
 import { sendJson } from '../http/send.js';
 
 const require = createRequire(import.meta.url);
@@ -10,9 +11,9 @@ const swaggerUiDist = require('swagger-ui-dist') as { getAbsoluteFSPath(): strin
  * `/openapi.json` and `/docs` (Swagger UI) as FastAPI serves them, with Swagger UI's files served
  * from the installed package instead of a CDN, so the docs work offline and behind strict networks.
  */
-export function createDocsRouter(prefix: string): Router {
+export function createDocsRouter(prefix: string, routes?: readonly RouteSpec[]): Router {
   const router = express.Router({ strict: true });
-  const document = buildOpenApiDocument(prefix);
+  const document = buildOpenApiDocument(prefix, routes);
   router.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   router.use('/docs/assets', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
   router.get('/docs', (req, res) => {

@@ -38,13 +38,20 @@ function requestBody(route: RouteSpec, id: string, components: Components): Json
 }
 
 function parameters(route: RouteSpec): Json[] | undefined {
-  if (!route.pathParams?.length) return undefined;
-  return route.pathParams.map((name) => ({
+  const path = (route.pathParams ?? []).map((name) => ({
     name,
     in: 'path',
     required: true,
     schema: { type: 'string', title: parameterTitle(name) },
   }));
+  const query = (route.queryParams ?? []).map(({ name, schema }) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  }));
+  const all = [...path, ...query];
+  return all.length > 0 ? all : undefined;
 }
 
 /** Every `$ref` to a component in `node`. */
@@ -55,7 +62,9 @@ function referencedNames(node: unknown): string[] {
 
 function operation(route: RouteSpec, prefix: string, components: Components): Json {
   const id = uniqueId(route, prefix);
-  const op: Json = { tags: route.tags, summary: summary(route), operationId: id };
+  const op: Json = { tags: route.tags, summary: summary(route) };
+  if (route.description) op.description = route.description;
+  op.operationId = id;
   if (route.secured) op.security = SECURITY;
   const params = parameters(route);
   if (params) op.parameters = params;
@@ -78,10 +87,13 @@ function addReferenced(paths: Json, components: Components): void {
   }
 }
 
-export function buildOpenApiDocument(prefix = '/fu_auth'): Json {
+export function buildOpenApiDocument(
+  prefix = '/fu_auth',
+  routes: readonly RouteSpec[] = ROUTES,
+): Json {
   const paths: Record<string, Json> = {};
   const components: Components = new Map();
-  for (const route of ROUTES.filter((r) => !r.undocumented))
+  for (const route of routes.filter((r) => !r.undocumented))
     (paths[`${prefix}${route.path}`] ??= {})[route.method] = operation(route, prefix, components);
   addReferenced(paths, components);
   return {

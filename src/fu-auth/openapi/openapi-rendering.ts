@@ -71,7 +71,7 @@ export function responses(route: RouteSpec): Json {
   const all: Record<string, Json> = { [status]: response };
   for (const [code, declared] of Object.entries(route.responses ?? {}))
     mergeDeclared((all[code] ??= {}), Number(code), declared);
-  if ((route.pathParams?.length || route.body) && !('422' in all))
+  if ((route.pathParams?.length || route.queryParams?.length || route.body) && !('422' in all))
     all['422'] = VALIDATION_ERROR_RESPONSE;
   return all;
 }

@@ -47,6 +47,10 @@ export interface RouteSpec {
   body?: RouteBody;
   /** Path parameters, all `str` (`get_user_or_404(id: str)`). */
   pathParams?: string[];
+  /** Query parameters, none required, with the schema FastAPI renders for each. */
+  queryParams?: { name: string; schema: Record<string, unknown> }[];
+  /** The route's `description=`. */
+  description?: string;
   /** Needs a credential (bearer or cookie); the document lists both security schemes. */
   secured?: boolean;
   responses?: Record<number, DeclaredResponse>;
@@ -177,21 +181,18 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/docs', name: 'swagger_ui_html', tags: [], undocumented: true },
 ];
 
-const patterns = new Map(
-  ROUTES.map((route) => [
-    route.path,
-    new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
-  ]),
-);
+const patternOf = (path: string) =>
+  new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
 
 /**
  * The methods served at `path` (empty when no route has that path), for 405's `Allow`. Every
  * matching route counts: `DELETE /users/me` is served, by `/users/{id}`. (Starlette names only the
- * first partially matching route's method; the full list is what RFC 9110 asks for.)
+ * first partially matching route's method; the full list is what RFC 9110 asks for.) `routes`:
+ * the table of this app (ROUTES plus the OAuth routers of its providers).
  */
-export function methodsAt(path: string): string[] {
-  const methods = ROUTES.filter((route) => patterns.get(route.path)!.test(path)).map((route) =>
-    route.method.toUpperCase(),
-  );
+export function methodsAt(path: string, routes: readonly RouteSpec[] = ROUTES): string[] {
+  const methods = routes
+    .filter((route) => patternOf(route.path).test(path))
+    .map((route) => route.method.toUpperCase());
   return [...new Set(methods)];
 }

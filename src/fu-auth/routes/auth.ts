@@ -1,12 +1,11 @@
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { AppError } from '../../errors/app-error.js';
 import { parseInput } from '../../middleware/validate.js';
-import { credentialOf, requestInfo } from '../authenticator.js';
+import { credentialOf } from '../authenticator.js';
 import type { FuAuthDeps } from '../fu-auth-deps.js';
-import type { LoginResponse } from '../hooks.js';
 import { formBody, formFields } from '../http/form-body.js';
-import { sendJson } from '../http/send.js';
-import { authCookie, authCookieDeletion } from '../http/transports.js';
+import { createBackendLogin } from '../http/backend-login.js';
+import { authCookieDeletion } from '../http/transports.js';
 import type { FuUser } from '../store/user-store.js';
 import { loginForm } from '../validation/schemas.js';
 
@@ -27,37 +26,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
     return user;
   };
 
-  const loginResponse = {
-    jwt: async (user: FuUser): Promise<LoginResponse> => ({
-      status: 200,
-      headers: {},
-      body: { access_token: await deps.jwt.write(user), token_type: 'bearer' },
-    }),
-    /**
-     * The token is stored, then confirmed: a password change that overtook the login ends it,
-     * and the login is refused as that password now is (src/sessions/login-confirmation.ts).
-     */
-    cookie: async (user: FuUser, password: string): Promise<LoginResponse> => {
-      const token = await deps.database.write(user);
-      const confirmed =
-        user.legacyUserId === null ||
-        (await deps.confirmLogin({
-          legacyUserId: user.legacyUserId,
-          source: 'user',
-          hash: user.hashedPassword,
-          password,
-        }));
-      if (!confirmed) {
-        await deps.database.destroy(token);
-        throw new AppError('LOGIN_BAD_CREDENTIALS');
-      }
-      return {
-        status: 204,
-        headers: { 'set-cookie': authCookie(token, deps.cookie) },
-        body: undefined,
-      };
-    },
-  };
+  const login = createBackendLogin(deps);
 
   for (const backend of ['jwt', 'cookie'] as const) {
     router.post(`/${backend}/login`, ...formBody(), async (req, res) => {
@@ -65,12 +34,7 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       const user = await deps.throttles.login(req.ip, form.username, () =>
         authenticate(form.username, form.password),
       );
-      await deps.store().touchLogin(user);
-      const response = await loginResponse[backend](user, form.password);
-      await deps.hooks.onAfterLogin(user, requestInfo(req), response);
-      // The routing claim (docs/proxy.md) rides along; a fastapi-users client ignores the cookie.
-      deps.routeClaims.issue(res, user.email);
-      send(res, response);
+      await login(backend, user, req, res, form.password);
     });
 
     router.post(`/${backend}/logout`, current, async (req, res) => {
@@ -87,10 +51,4 @@ export function addAuthRoutes(router: Router, deps: FuAuthDeps): void {
       res.status(204).end();
     });
   }
-}
-
-function send(res: Response, response: LoginResponse): void {
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  if (response.body === undefined) res.status(response.status).end();
-  else sendJson(res, response.status, response.body);
 }

@@ -118,6 +118,11 @@ export const bearerResponse = z
   })
   .meta({ title: 'BearerResponse' });
 
+/** fastapi-users' `OAuth2AuthorizeResponse`. */
+export const oauth2AuthorizeResponse = z
+  .object({ authorization_url: z.string().meta({ title: 'Authorization Url' }) })
+  .meta({ title: 'OAuth2AuthorizeResponse' });
+
 export const errorModel = z
   .object({
     detail: z.union([z.string(), z.record(z.string(), z.string())]).meta({ title: 'Detail' }),

@@ -10,6 +10,7 @@ import type { RenderableError, ValidationIssue } from './validation-issue.js';
 const REASON_PHRASE: Readonly<Record<string, string>> = {
   NOT_AUTHENTICATED: 'Unauthorized',
   FORBIDDEN: 'Forbidden',
+  BAD_REQUEST: 'Bad Request',
   NOT_FOUND: 'Not Found',
   METHOD_NOT_ALLOWED: 'Method Not Allowed',
   PAYLOAD_TOO_LARGE: 'Payload Too Large',

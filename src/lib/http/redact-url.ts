@@ -4,7 +4,8 @@
  * is a working credential for anyone who reads the log. Every parameter named like a token keeps
  * its name and loses its value; the path and the other parameters stay as the client sent them.
  */
-const CREDENTIAL_PARAM = /(^|_)(token|secret|password|code|key|signature)$/i;
+// `code`, `state` and `code_verifier` are an OAuth callback's: a code and its state log a person in.
+const CREDENTIAL_PARAM = /(^|_)(token|secret|password|code|key|signature|state|verifier)$/i;
 
 export const REDACTED = '[redacted]';
 

@@ -207,6 +207,12 @@ describe('proxy dashboard (admin port)', () => {
                 (gen_random_uuid(), 'only-new@x.test', 'h', true, false, false, NULL)`,
         [ids.rows[2]!.id],
       );
+      // Two provider accounts of one user: one OAuth-linked account.
+      await client.query(
+        `INSERT INTO oauth_accounts (oauth_name, access_token, account_id, account_email, user_id)
+         SELECT name, 't', 'sub-1', email, id FROM fu_users, (VALUES ('a'), ('b')) AS p(name)
+          WHERE email = 'moved@x.test'`,
+      );
       const steps = [
         {
           name: 'preflight',
@@ -249,6 +255,7 @@ describe('proxy dashboard (admin port)', () => {
     expect(body.user_store).to.deep.include({ value: 'fu_users', updated_by: 'migration' });
     expect(body.phase).to.equal('conservative');
     expect(body.users).to.deep.equal({ legacy_only: 2, migrated: 1, new_only: 1 });
+    expect(body.oauth_linked).to.equal(1);
     expect(body.last_run).to.deep.include({
       kind: 'cutover',
       status: 'rolled_back',

@@ -100,6 +100,8 @@ export function renderMigration(el, state) {
       h('dd', { 'data-field': 'migrated' }, count(state.users.migrated)),
       h('dt', {}, 'New-only (no legacy twin)'),
       h('dd', { 'data-field': 'new-only' }, count(state.users.new_only)),
+      h('dt', {}, 'Linked to an OAuth provider'),
+      h('dd', { 'data-field': 'oauth-linked' }, count(state.oauth_linked ?? 0)),
       // The server counts at most every 10 s: say how old the figures above are.
       h('dt', {}, 'Counted'),
       h('dd', { 'data-field': 'counted-at' }, when(state.counted_at)),
