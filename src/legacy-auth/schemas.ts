@@ -1,6 +1,7 @@
 import validator from 'validator';
 import { z } from 'zod';
 import { foldingProblem } from '../lib/identity/canonical-email.js';
+import { storedText } from '../lib/validation/stored-text.js';
 
 /**
  * Request bodies of the legacy contract. Both engines (legacy `/auth/*` and the new engine's
@@ -8,6 +9,7 @@ import { foldingProblem } from '../lib/identity/canonical-email.js';
  */
 // An address some layer would fold differently (canonical-email.ts `foldingProblem`) is refused
 // like a malformed one: stored, it could not be told apart from another account's (issue 10).
+// validator.isEmail refuses a NUL character, so an address is never stored with one either.
 const email = z
   .string()
   .max(255)
@@ -26,7 +28,7 @@ export const loginBody = z.object({
 export const registerBody = z.object({
   email,
   password: z.string().min(MIN_LEGACY_PASSWORD_LENGTH).max(1024),
-  full_name: z.string().max(255).nullish(),
+  full_name: storedText(z.string().max(255)).nullish(),
 });
 
 export const changePasswordBody = z.object({
