@@ -4,7 +4,7 @@
  * It does not do OAuth (contract §1.3 is optional and not ported) and keeps no list-users route
  * (removed upstream on purpose, #338). Unknown paths are `404 {"detail":"Not Found"}`, a known
  * path with another method is `405` with `Allow`, and a trailing slash is redirected (307) like
- * Starlette's `redirect_slashes`.
+ * Starlette's `redirect_slashes`, to a relative location.
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
@@ -48,12 +48,10 @@ const unmatched: RequestHandler = (req, res, next) => {
   if (trimmed !== req.path && methodsAt(trimmed).length > 0) {
     const q = req.originalUrl.indexOf('?');
     const query = q >= 0 ? req.originalUrl.slice(q) : '';
-    res
-      .status(307)
-      .setHeader(
-        'location',
-        `${req.protocol}://${req.get('host')}${req.baseUrl}${trimmed}${query}`,
-      );
+    // A relative reference (RFC 9110 §10.2.2): Starlette builds an absolute URL from the Host
+    // header, which let any client put another host into this service's redirects. `trimmed` is a
+    // known route path, so the reference always starts with a single `/`.
+    res.status(307).setHeader('location', `${req.baseUrl}${trimmed}${query}`);
     return res.end();
   }
   next(new AppError('NOT_FOUND'));
