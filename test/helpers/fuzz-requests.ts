@@ -42,6 +42,8 @@ export const FUZZ_ROUTES: RouteTemplate[] = [
   { method: 'GET', path: '/{id}' },
 ];
 
+const readsBody = (route: RouteTemplate) => ['POST', 'PUT', 'PATCH'].includes(route.method);
+
 export type FuzzCredential = 'none' | CredentialKind | 'superuser bearer';
 
 export interface FuzzRequest {
@@ -108,13 +110,23 @@ const fieldName = fc.constantFrom(
   'constructor',
 );
 
+const nestedArray = (depth: number): unknown => {
+  let value: unknown = [];
+  for (let i = 1; i < depth; i++) value = [value];
+  return value;
+};
+
+const deepText = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
 const fieldValue = fc.oneof(
-  { weight: 4, arbitrary: text },
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.jsonValue({ maxDepth: 3 }),
+  { weight: 8, arbitrary: text },
+  // Deeper values are sent as text (hostileExamples): JSON.stringify itself recurses.
+  { weight: 1, arbitrary: fc.constantFrom(33, 500).map(nestedArray) },
+  { weight: 2, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 2, arbitrary: fc.boolean() },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
 
 const fields = fc.dictionary(fieldName, fieldValue, { maxKeys: 6 });
@@ -281,7 +293,11 @@ const credential: fc.Arbitrary<FuzzCredential> = fc.oneof(
 
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
   .record({
-    route: fc.constantFrom(...FUZZ_ROUTES),
+    // Routes that read a body are drawn three times as often.
+    route: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...FUZZ_ROUTES.filter(readsBody)) },
+      { weight: 1, arbitrary: fc.constantFrom(...FUZZ_ROUTES) },
+    ),
     otherMethod: sometimes(
       fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
       6,
@@ -311,9 +327,47 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
       ...(r.body.bytes ? { body: r.body.bytes } : {}),
       credential: r.credential,
     };
-    // A counterexample is reported by its start, not as thousands of bytes.
-    return Object.assign(req, { [fc.toStringMethod]: () => describeRequest(req) });
+    return describable(req);
   });
+
+/**
+ * Requests every run sends whatever the seed draws (fast-check `examples`): the hostile bodies of
+ * issue 11 on every route that reads JSON, each with a credential that gets it past authentication.
+ */
+export function hostileExamples(): FuzzRequest[] {
+  const json = { 'content-type': JSON_TYPE };
+  const routes: [string, string, FuzzCredential][] = [
+    ['POST', '/fu_auth/register', 'none'],
+    ['POST', '/fu_auth/forgot-password', 'none'],
+    ['POST', '/fu_auth/request-verify-token', 'none'],
+    ['POST', '/fu_auth/reset-password', 'none'],
+    ['POST', '/fu_auth/verify', 'none'],
+    ['PATCH', '/fu_auth/users/me', 'bearer JWT'],
+    ['POST', '/auth/register', 'none'],
+    ['POST', '/auth/login', 'none'],
+    ['POST', '/auth/change-password', 'legacy session'],
+    ['POST', '/fu_auth/legacy/register', 'none'],
+    ['POST', '/fu_auth/legacy/change-password', 'facade session'],
+    ['POST', '/api/contacts', 'legacy session'],
+    ['PUT', '/api/contacts/1', 'bearer JWT'],
+  ];
+  const bodies = [
+    deepText(5000),
+    '{"a":'.repeat(3000) + '1' + '}'.repeat(3000),
+    `{"email":${deepText(3000)},"password":${deepText(3000)}}`,
+    JSON.stringify({ email: `${'a'.repeat(15_000)}@example.com`, full_name: 'a\u0000b' }),
+  ];
+  return routes.flatMap(([method, path, credential]) =>
+    bodies.map((text) =>
+      describable({ method, path, headers: json, body: Buffer.from(text), credential }),
+    ),
+  );
+}
+
+/** A counterexample is reported by its start, not as thousands of bytes. */
+function describable(req: FuzzRequest): FuzzRequest {
+  return Object.assign(req, { [fc.toStringMethod]: () => describeRequest(req) });
+}
 
 export function describeRequest(req: FuzzRequest): string {
   const body = req.body

@@ -14,6 +14,7 @@ import {
   credentialsAt,
   describeRequest,
   fuzzRequest,
+  hostileExamples,
   sendFuzz,
 } from '../helpers/fuzz-requests.js';
 import {
@@ -67,7 +68,7 @@ describe('proxy processes, property: input never causes a 5xx through the proxy'
         const res = await sendFuzz(proxy.url, req, credentials);
         expect(answerProblem(req, res), describeRequest(req)).to.equal(null);
       }),
-      { seed: 20261204, numRuns: 200 },
+      { seed: 20261204, examples: hostileExamples().map((req) => [req]), numRuns: 200 },
     );
   });
 });

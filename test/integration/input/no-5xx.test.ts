@@ -14,6 +14,7 @@ import {
   credentialsAt,
   describeRequest,
   fuzzRequest,
+  hostileExamples,
   sendFuzz,
 } from '../../helpers/fuzz-requests.js';
 import { useTestApp } from '../../helpers/test-deps.js';
@@ -41,7 +42,7 @@ describe('property: input never causes a 5xx (monolith, both surfaces)', functio
         const res = await sendFuzz(url, req, credentials);
         expect(answerProblem(req, res), describeRequest(req)).to.equal(null);
       }),
-      { seed: 20261203, numRuns: 300 },
+      { seed: 20261203, examples: hostileExamples().map((req) => [req]), numRuns: 300 },
     );
   });
 });
