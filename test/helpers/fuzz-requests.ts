@@ -44,7 +44,7 @@ export const FUZZ_ROUTES: RouteTemplate[] = [
 
 const readsBody = (route: RouteTemplate) => ['POST', 'PUT', 'PATCH'].includes(route.method);
 
-export type FuzzCredential = 'none' | CredentialKind | 'superuser bearer';
+export type FuzzCredential = 'none' | CredentialKind | 'superuser bearer' | 'admin session';
 
 export interface FuzzRequest {
   method: string;
@@ -248,7 +248,17 @@ const query = sometimes(
         { maxKeys: 3 },
       )
       .map((d) => new URLSearchParams(d).toString()),
-    fc.constantFrom('limit=%E0', 'offset=-1&limit=1e9', 'a[b][c]=1', '%', 'limit=&offset='),
+    fc.constantFrom(
+      'limit=%E0',
+      'offset=-1&limit=1e9',
+      'a[b][c]=1',
+      '%',
+      'limit=&offset=',
+      'limit=1&limit=2',
+      'offset=99999999999999999999',
+      'offset=9007199254740991',
+      'limit=0x10',
+    ),
   ),
   3,
 );
@@ -288,7 +298,7 @@ const extraHeaders = fc
 const credential: fc.Arbitrary<FuzzCredential> = fc.oneof(
   { weight: 3, arbitrary: fc.constant('none' as const) },
   { weight: 3, arbitrary: fc.constantFrom(...CREDENTIAL_KINDS) },
-  { weight: 1, arbitrary: fc.constant('superuser bearer' as const) },
+  { weight: 1, arbitrary: fc.constantFrom('superuser bearer' as const, 'admin session' as const) },
 );
 
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
@@ -357,9 +367,23 @@ export function hostileExamples(): FuzzRequest[] {
     `{"email":${deepText(3000)},"password":${deepText(3000)}}`,
     JSON.stringify({ email: `${'a'.repeat(15_000)}@example.com`, full_name: 'a\u0000b' }),
   ];
-  return routes.flatMap(([method, path, credential]) =>
-    bodies.map((text) =>
-      describable({ method, path, headers: json, body: Buffer.from(text), credential }),
+  const queries: FuzzRequest[] = [
+    'offset=9007199254740991&limit=500',
+    'offset=99999999999999999999',
+    'limit=1&limit=2',
+  ].map((q) =>
+    describable({
+      method: 'GET',
+      path: `/api/admin/users?${q}`,
+      headers: {},
+      credential: 'admin session',
+    }),
+  );
+  return queries.concat(
+    routes.flatMap(([method, path, credential]) =>
+      bodies.map((text) =>
+        describable({ method, path, headers: json, body: Buffer.from(text), credential }),
+      ),
     ),
   );
 }
@@ -381,14 +405,25 @@ export interface Credentials {
   headersFor(credential: FuzzCredential): Promise<Record<string, string>>;
 }
 
-export function credentialsAt(url: string, superuserBearer: () => string): Credentials {
+export interface Privileges {
+  /** `Bearer …` of a fastapi-users superuser. */
+  superuserBearer(): string;
+  /** Gives the legacy account `email` the role `admin`. */
+  promoteToAdmin(email: string): Promise<void>;
+}
+
+export function credentialsAt(url: string, privileges: Privileges): Credentials {
   return {
     async headersFor(credential) {
       if (credential === 'none') return {};
-      if (credential === 'superuser bearer') return { authorization: superuserBearer() };
+      if (credential === 'superuser bearer') return { authorization: privileges.superuserBearer() };
       const email = uniqueEmail('fuzz');
       const password = 'fuzz-password-1';
       await request(url).post('/auth/register').send({ email, password }).expect(201);
+      if (credential === 'admin session') {
+        await privileges.promoteToAdmin(email);
+        return mintCredential(url, 'legacy session', email, password);
+      }
       return mintCredential(url, credential, email, password);
     },
   };

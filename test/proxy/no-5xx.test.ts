@@ -34,6 +34,16 @@ describe('proxy processes, property: input never causes a 5xx through the proxy'
   let proxy: ProxyProcess;
   let superuser = '';
 
+  async function sql(text: string, value: string): Promise<void> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(text, [value]);
+    } finally {
+      await client.end();
+    }
+  }
+
   before(async () => {
     db = await migratedScratchDatabase();
     monolith = await startMonolith(db.url);
@@ -42,13 +52,7 @@ describe('proxy processes, property: input never causes a 5xx through the proxy'
     const email = uniqueEmail('fuzz-admin');
     const password = 'fuzz-admin-password-1';
     await request(proxy.url).post('/fu_auth/register').send({ email, password }).expect(201);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      await client.query('UPDATE fu_users SET is_superuser = true WHERE email = $1', [email]);
-    } finally {
-      await client.end();
-    }
+    await sql('UPDATE fu_users SET is_superuser = true WHERE email = $1', email);
     const login = await request(proxy.url)
       .post('/fu_auth/jwt/login')
       .type('form')
@@ -62,7 +66,10 @@ describe('proxy processes, property: input never causes a 5xx through the proxy'
   });
 
   it('when generated requests reach every route through the proxy, then none answers 5xx or another surface format', async () => {
-    const credentials = credentialsAt(proxy.url, () => superuser);
+    const credentials = credentialsAt(proxy.url, {
+      superuserBearer: () => superuser,
+      promoteToAdmin: (email) => sql(`UPDATE users SET role = 'admin' WHERE email = $1`, email),
+    });
     await fc.assert(
       fc.asyncProperty(fuzzRequest, async (req) => {
         const res = await sendFuzz(proxy.url, req, credentials);

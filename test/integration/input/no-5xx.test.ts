@@ -36,7 +36,14 @@ describe('property: input never causes a 5xx (monolith, both surfaces)', functio
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('when generated requests reach every route, then none answers 5xx or another surface format', async () => {
-    const credentials = credentialsAt(url, () => superuser);
+    const credentials = credentialsAt(url, {
+      superuserBearer: () => superuser,
+      promoteToAdmin: async (email) => {
+        await t.deps.sequelize.query(`UPDATE users SET role = 'admin' WHERE email = :email`, {
+          replacements: { email },
+        });
+      },
+    });
     await fc.assert(
       fc.asyncProperty(fuzzRequest, async (req) => {
         const res = await sendFuzz(url, req, credentials);
