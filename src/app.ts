@@ -6,12 +6,15 @@ import { createAdminRouter } from './api/admin-router.js';
 import { createContactsRouter } from './contacts/contacts-router.js';
 import { createHealthRouter } from './health/health-router.js';
 import { createLegacyAuthRouter } from './legacy-auth/legacy-auth-router.js';
-import { renderLegacyError } from './legacy-auth/render-error.js';
 import { createFacadeRouter } from './fu-auth/facade/facade-router.js';
 import { createFuAuthRouter, FU_AUTH_PREFIX } from './fu-auth/fu-auth-router.js';
 import { AppError } from './errors/app-error.js';
 import { createErrorHandler } from './middleware/error-handler.js';
+import { renderBySurface } from './middleware/render-by-surface.js';
 import { createRequestLogger } from './lib/http/request-logger.js';
+import { API_BODY_LIMIT_BYTES } from './lib/http/body-reader.js';
+import { API_JSON_BODY } from './lib/contracts/body-profiles.js';
+import { readLegacyBody } from './middleware/read-body.js';
 
 /** Builds the monolith's Express app from its dependencies. No I/O, no listen. */
 export function createApp(deps: AppDeps): Express {
@@ -46,7 +49,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const api = express.Router();
-  api.use(express.json({ limit: '64kb' }), ...createApiAuth(deps.sessions));
+  // The one body reader (depth and size bounded before parsing), as on the auth routes.
+  api.use(readLegacyBody(API_JSON_BODY, API_BODY_LIMIT_BYTES), ...createApiAuth(deps.sessions));
   api.use('/contacts', createContactsRouter(deps.contacts));
   api.use('/admin', createAdminRouter(deps.legacyUsers));
   app.use('/api', api);
@@ -54,6 +58,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(createAccountPagesRouter());
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
-  app.use(createErrorHandler({ logger: deps.logger, render: renderLegacyError }));
+  app.use(createErrorHandler({ logger: deps.logger, render: renderBySurface }));
   return app;
 }

@@ -16,7 +16,7 @@ import type { ArmTimeSeries } from '../timeseries/arm-time-series.js';
 import type { VerifierSecrets } from '../policy/credentials.js';
 import { decide, type Decision } from '../policy/decide.js';
 import type { Arm, RolloutPolicy } from '../policy/rollout-policy.js';
-import { sendError, type ProxyErrorCode } from '../proxy-errors.js';
+import type { ProxyErrorCode } from '../proxy-errors.js';
 import { clientAddress } from './client-address.js';
 import { dropHopByHop, prepareHeaders } from './forwarded-headers.js';
 import { ARM_HEADER, REQUEST_ID_HEADER, relayResponse } from './relay-response.js';
@@ -26,7 +26,7 @@ import { createOutcomeRecorder } from './request-outcome.js';
 import { gatherFacts } from './request-facts.js';
 import { upstreamTarget } from './request-target.js';
 import { classifyRoute, newArmUrl } from './route-table.js';
-import { sendNotFound, sendRefusal } from './surface-answers.js';
+import { sendFailure, sendNotFound, sendRefusal } from './surface-answers.js';
 import { canRetryOnLegacy, upstreamFailure } from './upstream-failure.js';
 import { createUpgradeHandler } from './upgrade.js';
 import type { UpstreamProxies } from './upstream-proxies.js';
@@ -88,7 +88,7 @@ export function createRequestHandler(deps: HandlerDeps) {
   ): void {
     metrics.errors.inc({ arm: ctx.arm, route: ctx.route.label, code });
     identify(res, ctx, ctx.arm);
-    sendError(res, code);
+    sendFailure(res, ctx.route.surface, code);
     if (!req.complete) req.resume(); // drain an unread body so the socket can be reused or closed
   }
 
@@ -203,7 +203,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         if (!res.headersSent) {
           const id = req.headers[REQUEST_ID_HEADER];
           if (typeof id === 'string') res.setHeader(REQUEST_ID_HEADER, id);
-          sendError(res, 'INTERNAL');
+          sendFailure(res, contexts.get(req)?.route.surface ?? 'legacy', 'INTERNAL');
         } else res.destroy();
       });
     },

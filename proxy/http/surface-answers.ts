@@ -5,12 +5,13 @@
  * a protocol upgrade on an auth route, which no engine serves). The bodies come from the same
  * pure builders the monolith renders with (src/lib/contracts).
  */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { refusalError, type BodyRefusal } from '../../src/lib/contracts/body-refusal.js';
 import { FU_JSON_TYPE, fuErrorBody } from '../../src/lib/contracts/fu-error-body.js';
 import { LEGACY_JSON_TYPE, legacyErrorBody } from '../../src/lib/contracts/legacy-error-body.js';
 import type { RenderableError } from '../../src/lib/contracts/validation-issue.js';
+import { PROXY_ERRORS, sendError, type ProxyErrorCode } from '../proxy-errors.js';
 import type { Surface } from './route-table.js';
 
 const NOT_FOUND: RenderableError = { code: 'NOT_FOUND', status: 404, details: {} };
@@ -45,4 +46,21 @@ export function upgradeNotFound(socket: Socket, surface: Surface, requestId: str
       `content-length: ${Buffer.byteLength(answer.text)}\r\nx-request-id: ${requestId}\r\n` +
       `connection: close\r\n\r\n${answer.text}`,
   );
+}
+
+/**
+ * A failure the proxy itself answers (an upstream it cannot reach, a timeout, its own error): on
+ * `/fu_auth` fastapi-users' `{"detail": "<reason phrase>"}`, as Starlette renders an HTTPException,
+ * so a fastapi-users client never meets another surface's body; elsewhere the proxy's own JSON,
+ * whose `error` field is the legacy contract's shape.
+ */
+export function sendFailure(res: ServerResponse, surface: Surface, code: ProxyErrorCode): void {
+  if (surface !== 'fu' || res.headersSent) return sendError(res, code);
+  const status = PROXY_ERRORS[code].status;
+  const text = JSON.stringify({ detail: STATUS_CODES[status] ?? 'Error' });
+  res.writeHead(status, {
+    'content-type': FU_JSON_TYPE,
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }

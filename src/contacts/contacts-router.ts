@@ -4,17 +4,17 @@ import validator from 'validator';
 import { AppError } from '../errors/app-error.js';
 import { parseInput } from '../middleware/validate.js';
 import type { ApiPrincipal } from '../api/api-auth.js';
+import { storedText } from '../lib/validation/stored-text.js';
 import type { ContactRepository, ContactScope } from './contact-repository.js';
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .max(max)
+  storedText(z.string().max(max))
     .nullish()
     .transform((v) => v ?? null);
 
 const contactBody = z.object({
-  name: z.string().trim().min(1).max(255),
+  name: storedText(z.string().trim().min(1).max(255)),
+  // validator.isEmail refuses a NUL character.
   email: z
     .string()
     .max(255)

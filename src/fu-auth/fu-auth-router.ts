@@ -4,7 +4,7 @@
  * OAuth sign-in (contract §1.3) is mounted per configured provider; it keeps no list-users route
  * (removed upstream on purpose, #338). Unknown paths are `404 {"detail":"Not Found"}`, a known
  * path with another method is `405` with `Allow`, and a trailing slash is redirected (307) like
- * Starlette's `redirect_slashes`.
+ * Starlette's `redirect_slashes`, to a relative location.
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors/app-error.js';
@@ -54,12 +54,10 @@ const unmatched =
     if (trimmed !== req.path && methodsAt(trimmed, table).length > 0) {
       const q = req.originalUrl.indexOf('?');
       const query = q >= 0 ? req.originalUrl.slice(q) : '';
-      res
-        .status(307)
-        .setHeader(
-          'location',
-          `${req.protocol}://${req.get('host')}${req.baseUrl}${trimmed}${query}`,
-        );
+      // A relative reference (RFC 9110 §10.2.2): Starlette builds an absolute URL from the Host
+      // header, which let any client put another host into this service's redirects. `trimmed` is
+      // a known route path, so the reference always starts with a single `/`.
+      res.status(307).setHeader('location', `${req.baseUrl}${trimmed}${query}`);
       return res.end();
     }
     next(new AppError('NOT_FOUND'));

@@ -27,13 +27,22 @@ export function createErrorHandler({
     }
     for (const [name, value] of Object.entries(appError.details.headers ?? {}))
       res.setHeader(name, value);
-    render(appError, res);
+    try {
+      render(appError, res);
+    } catch (renderError) {
+      // The surface's own 500, never another surface's body or Express's HTML page.
+      logger.error({ err: renderError, reqId: req.id }, 'error response failed to render');
+      if (res.headersSent) return next(renderError);
+      render(new AppError('INTERNAL', { cause: renderError }), res);
+    }
   };
 }
 
 /** body-parser and friends signal bad input with `status`/`type`; keep those as client errors. */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  // A path parameter with a broken %-escape names no resource (Starlette: no route matches).
+  if (error instanceof URIError) return new AppError('NOT_FOUND', { cause: error });
   const status = (error as { status?: unknown } | null)?.status;
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') {

@@ -1,6 +1,6 @@
 /**
  * The monolith's side of the one body reader (src/lib/http/body-reader.ts): Express middleware for
- * the auth routes, replacing express.json/urlencoded/raw there, so the monolith and the proxy read
+ * the auth routes and `/api`, replacing express.json/urlencoded/raw there, so the monolith and the proxy read
  * every body the same way. A refusal becomes the AppError each surface renders; the proxy renders
  * the same refusal itself with the same builders (src/lib/contracts/body-refusal.ts).
  */
@@ -25,9 +25,9 @@ export function refusalAppError(refusal: BodyRefusal): AppError {
  * Reads the body into `req.bodyReading` and never fails by itself: the route decides when a refusal
  * is thrown (fastapi-users authenticates before it validates a body; see `readableBody`).
  */
-export function readBody(accepts: BodyAccepts): RequestHandler {
+export function readBody(accepts: BodyAccepts, limit?: number): RequestHandler {
   return (req, _res, next) => {
-    readRequestBody(req, accepts).then(({ reading }) => {
+    readRequestBody(req, accepts, limit).then(({ reading }) => {
       req.bodyReading = reading;
       next();
     }, next);
@@ -49,9 +49,9 @@ const isContainer = (value: unknown) => typeof value === 'object' && value !== n
  * them (a JSON object or array, the form's fields, or nothing), which passport-local reads too.
  * A JSON scalar is invalid JSON to them, as body-parser's strict mode said.
  */
-export function readLegacyBody(accepts: BodyAccepts): RequestHandler[] {
+export function readLegacyBody(accepts: BodyAccepts, limit?: number): RequestHandler[] {
   return [
-    readBody(accepts),
+    readBody(accepts, limit),
     (req, _res, next) => {
       try {
         const body = readableBody(req);

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createHashPool, type HashPool } from './hash-pool.js';
 import { identifyHash, parseArgon2, type HashFormat } from './hash-formats.js';
+import { passwordTooLong } from './password-bytes.js';
 import { verifyPbkdf2Sha256 } from './pbkdf2-sha256.js';
 
 /**
@@ -49,13 +50,17 @@ export function createPasswordHasher(
       switch (identifyHash(stored)) {
         case 'argon2':
           return await pool.run({ op: 'argon2-verify', password, hash: stored as string });
-        case 'bcrypt':
+        case 'bcrypt': {
           // node's bcrypt knows $2a$/$2b$ only; $2y$ (PHP) and $2x$ share the algorithm for these inputs.
-          return await pool.run({
+          const matches = await pool.run({
             op: 'bcrypt-verify',
             password,
             hash: (stored as string).replace(/^\$2[xy]\$/, '$2b$'),
           });
+          // bcrypt ignores bytes after the 72nd: a longer password only matched its first 72
+          // bytes, so it never matches (checked after the hash, which keeps the timing).
+          return matches && !passwordTooLong(password);
+        }
         case 'pbkdf2_sha256':
           return await verifyPbkdf2Sha256(password, stored as string, (pw, salt, rounds) =>
             pool.run({ op: 'pbkdf2-sha256', password: pw, salt, rounds }),

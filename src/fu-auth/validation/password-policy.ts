@@ -1,3 +1,5 @@
+import { PASSWORD_TOO_LONG, passwordTooLong } from '../../passwords/password-bytes.js';
+
 /**
  * The password rules of this deployment. fastapi-users validates nothing by default; this project
  * applies the docs' example rule (configurable) and answers with its exact reasons.
@@ -17,6 +19,7 @@ export function passwordProblem(
 ): string | null {
   if ([...password].length < policy.minLength)
     return `Password should be at least ${policy.minLength} characters`;
+  if (passwordTooLong(password)) return PASSWORD_TOO_LONG;
   if (policy.forbidEmail && password.includes(email)) return 'Password should not contain e-mail';
   return null;
 }

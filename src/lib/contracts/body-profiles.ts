@@ -14,6 +14,8 @@ export interface BodyAccepts {
 export const LEGACY_LOGIN_BODY: BodyAccepts = { json: true, urlencoded: true };
 /** Every other legacy body (register, change-password): JSON. */
 export const LEGACY_JSON_BODY: BodyAccepts = { json: true };
+/** The `/api/*` resources (contacts): JSON, read by the same reader with a larger limit. */
+export const API_JSON_BODY: BodyAccepts = { json: true };
 /** fastapi-users' OAuth2 password form (`/jwt/login`, `/cookie/login`). */
 export const FU_FORM_BODY: BodyAccepts = { urlencoded: true, multipart: true };
 /** fastapi-users' JSON routes (register, forgot/reset-password, verify, PATCH users). */

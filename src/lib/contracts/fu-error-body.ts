@@ -5,6 +5,7 @@
  * lib so that the proxy renders its own answers (an unreadable body) exactly as the monolith does.
  * Pinned by test/unit/fu-auth/render-error.test.ts.
  */
+import { boundedEcho } from './bounded-echo.js';
 import type { RenderableError, ValidationIssue } from './validation-issue.js';
 
 const REASON_PHRASE: Readonly<Record<string, string>> = {
@@ -44,13 +45,16 @@ export function fuErrorBody(error: RenderableError): { status: number; body: { d
   return { status: error.status, body: { detail: error.code } };
 }
 
-/** pydantic's key order: type, loc, msg, input, ctx. */
+/**
+ * pydantic's key order: type, loc, msg, input, ctx. What echoes the client's input (`input`, and
+ * `msg`/`ctx`, which may quote it) is bounded (bounded-echo.ts).
+ */
 function pydanticOrder(issue: ValidationIssue): ValidationIssue {
   return {
     type: issue.type,
     loc: issue.loc,
-    msg: issue.msg,
-    input: issue.input,
-    ...(issue.ctx ? { ctx: issue.ctx } : {}),
+    msg: boundedEcho(issue.msg) as string,
+    input: boundedEcho(issue.input),
+    ...(issue.ctx ? { ctx: boundedEcho(issue.ctx) as Record<string, unknown> } : {}),
   };
 }

@@ -4,7 +4,8 @@
  * bodies"; the proxy once read plain UTF-8 JSON and the first form value while the monolith also
  * took a BOM, gzip, UTF-16, multipart and the last repeated field, so clients chose their arm).
  *
- * - one size limit (16 KiB), enforced while reading;
+ * - one size limit (16 KiB; 64 KiB for the `/api` resources, whose contact notes are longer),
+ *   enforced while reading;
  * - `Content-Encoding`: identity only (anything else, gzip included, is 415);
  * - charset: UTF-8 only (another `charset` parameter is 415); one leading BOM is dropped;
  * - JSON (`application/json`, `application/*+json`) nested deeper than 32 levels is refused
@@ -21,6 +22,8 @@ import { jsonDeeperThan } from './json-depth.js';
 import { readLimited } from './read-limited.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+/** `/api/*` (contacts: notes up to 10 000 characters), the limit its express.json had. */
+export const API_BODY_LIMIT_BYTES = 64 * 1024;
 
 export type ParsedBody =
   | { kind: 'none' }
@@ -35,12 +38,13 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const refuse = (refusal: BodyRefusal): BodyReading => ({ ok: false, refusal });
 
-/** Reads (at most BODY_LIMIT_BYTES) and parses a request body. */
+/** Reads (at most `limit` bytes, BODY_LIMIT_BYTES unless told) and parses a request body. */
 export async function readRequestBody(
   req: IncomingMessage,
   accepts: BodyAccepts,
+  limit = BODY_LIMIT_BYTES,
 ): Promise<{ raw?: Buffer; reading: BodyReading }> {
-  const read = await readLimited(req, BODY_LIMIT_BYTES);
+  const read = await readLimited(req, limit);
   if (!read.ok) return { reading: refuse({ reason: read.reason }) };
   return { raw: read.body, reading: await parseBody(read.body, req.headers, accepts) };
 }
