@@ -30,7 +30,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabaseUrl(), ...overrides });
 }
 
-/** Real Sequelize on the test database; callers close it in after(). */
+/**
+ * Real Sequelize on the test database, wired but not started (as buildDeps): a test that needs
+ * the user-store follower awaits `deps.start()`; callers close it in after().
+ */
 export function buildTestDeps(
   options: { env?: Record<string, string>; databaseUrl?: string } & DepsOverrides = {},
 ): AppDeps {
@@ -44,7 +47,8 @@ export function buildTestDeps(
 }
 
 /**
- * Mocha hooks for a suite that needs the app: real deps built in before(), closed in after().
+ * Mocha hooks for a suite that needs the app: real deps built and started in before(), closed in
+ * after().
  * Read `ctx.app` / `ctx.deps` inside tests (they are set once the hooks have run).
  */
 export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
@@ -52,9 +56,10 @@ export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
   app: Express;
 } {
   const ctx = {} as { deps: AppDeps; app: Express };
-  before(() => {
+  before(async () => {
     ctx.deps = buildTestDeps(options);
     ctx.app = createApp(ctx.deps);
+    await ctx.deps.start();
   });
   after(() => ctx.deps.close());
   return ctx;
