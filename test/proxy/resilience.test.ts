@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { eventually } from '../helpers/eventually.js';
 import { createLegacyUser } from '../helpers/factories.js';
 import { freePort } from '../helpers/processes.js';
 import {
@@ -171,9 +172,10 @@ describe('proxy processes: resilience', function () {
     }
     expect((await readPolicy(db.url)).percent).to.equal(100);
     for (let i = 5; i < 25; i++) await loginAs(i);
-    const deadline = Date.now() + 3000;
-    while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (await readPolicy(db.url)).percent === 0, {
+      timeoutMs: 3000,
+      what: 'the guard sets the percentage to 0',
+    });
     const policy = await readPolicy(db.url);
     expect(policy.percent).to.equal(0);
     expect(policy.updatedBy).to.equal('guard');
@@ -219,9 +221,10 @@ describe('proxy processes: resilience', function () {
         if (i === 4) expect((await readPolicy(db.url)).percent, 'a handful of 5xx').to.equal(100);
       }
       expect(statuses.filter((s) => s >= 500).length).to.be.at.least(20);
-      const deadline = Date.now() + 3000;
-      while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (await readPolicy(db.url)).percent === 0, {
+        timeoutMs: 3000,
+        what: 'the guard sets the percentage to 0',
+      });
       const policy = await readPolicy(db.url);
       expect(policy).to.deep.include({ percent: 0, updatedBy: 'guard' });
       const after = await loginAs();
