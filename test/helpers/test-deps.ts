@@ -1,11 +1,10 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { buildDeps, type AppDeps, type DepsOverrides } from '../../src/deps.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { testDatabaseUrl } from './database.js';
+import { TEST_OUTBOX_DIR } from './test-outbox.js';
 
 /**
  * A valid Config for tests without touching process.env. Hashing is cheap here (small argon2
@@ -23,7 +22,7 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_ACCOUNT: '1000/60',
-  MAIL_OUTBOX_DIR: path.join(os.tmpdir(), `authshift-test-outbox-${process.pid}`),
+  MAIL_OUTBOX_DIR: TEST_OUTBOX_DIR,
 };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

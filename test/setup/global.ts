@@ -15,6 +15,7 @@ import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createDatabase, dropDatabase, TEST_DATABASE_ENV } from '../helpers/database.js';
 import { freePort } from '../helpers/processes.js';
+import { TEST_OUTBOX_DIR } from '../helpers/test-outbox.js';
 import { needsDatabase } from './needs-database.js';
 
 let embedded: RunningPostgres | undefined;
@@ -49,6 +50,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await rm(TEST_OUTBOX_DIR, { recursive: true, force: true });
   if (created) await dropDatabase(created);
   if (embedded) await embedded.stop();
   if (tempDir) await rm(tempDir, { recursive: true, force: true });
