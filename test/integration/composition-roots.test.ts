@@ -34,37 +34,36 @@ describe('composition roots (build wires, start starts, close ends)', () => {
     return Number(rows[0]!.n);
   };
 
-  it('when the monolith deps are built, then nothing listens until start(), and close() ends it', async () => {
-    const idle = buildTestDeps({ databaseUrl: scratch.url });
-    const started = buildTestDeps({ databaseUrl: scratch.url });
-    try {
-      await started.start();
-      await eventually(async () => (await listening('authshift-settings-listen')) >= 1, {
-        what: 'the started follower listens',
-      });
-      expect(await listening('authshift-settings-listen')).to.equal(1);
-    } finally {
-      await started.close();
-      await idle.close();
-    }
-    expect(await listening('authshift-settings-listen')).to.equal(0);
-  });
-
-  it('when the proxy deps are built, then nothing listens until start(), and close() ends it', async () => {
-    const build = () =>
-      buildProxyDeps(loadProxyConfig({ DATABASE_URL: scratch.url }), { logger: silentLogger() });
+  /** An unstarted and a started instance side by side: only the started one listens. */
+  async function onlyStartedListens(
+    build: () => { start(): Promise<void>; close(): Promise<void> },
+    applicationName: string,
+  ) {
     const idle = build();
     const started = build();
     try {
       await started.start();
-      await eventually(async () => (await listening('authshift-proxy-listen')) >= 1, {
-        what: 'the started policy store listens',
+      await eventually(async () => (await listening(applicationName)) >= 1, {
+        what: `${applicationName} listens`,
       });
-      expect(await listening('authshift-proxy-listen')).to.equal(1);
+      expect(await listening(applicationName)).to.equal(1);
     } finally {
       await started.close();
       await idle.close();
     }
-    expect(await listening('authshift-proxy-listen')).to.equal(0);
-  });
+    expect(await listening(applicationName)).to.equal(0);
+  }
+
+  it('when the monolith deps are built, then nothing listens until start(), and close() ends it', () =>
+    onlyStartedListens(
+      () => buildTestDeps({ databaseUrl: scratch.url }),
+      'authshift-settings-listen',
+    ));
+
+  it('when the proxy deps are built, then nothing listens until start(), and close() ends it', () =>
+    onlyStartedListens(
+      () =>
+        buildProxyDeps(loadProxyConfig({ DATABASE_URL: scratch.url }), { logger: silentLogger() }),
+      'authshift-proxy-listen',
+    ));
 });
