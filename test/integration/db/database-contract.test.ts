@@ -11,6 +11,10 @@ import {
   type AccountCountsRow,
 } from '../../../src/lib/contracts/migration-state.js';
 import {
+  ROLLOUT_POLICY_COLUMNS,
+  ROLLOUT_POLICY_TABLE,
+} from '../../../src/lib/contracts/rollout-policy.js';
+import {
   SNAPSHOT_MANIFEST_COLUMNS,
   SNAPSHOT_MANIFEST_TABLE,
 } from '../../../src/lib/contracts/snapshot-manifest.js';
@@ -69,6 +73,7 @@ describe('database contract (src/lib/contracts ↔ live tables)', () => {
       expect(await drift(client, SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_MANIFEST_COLUMNS)).to.deep.equal(
         NONE,
       );
+      expect(await drift(client, ROLLOUT_POLICY_TABLE, ROLLOUT_POLICY_COLUMNS)).to.deep.equal(NONE);
     } finally {
       client.release();
     }
