@@ -163,8 +163,12 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
     await eventually(async () => (await fetch(`${slow.adminUrl}/readyz`)).status === 200, {
       timeoutMs: 20_000,
     });
+    const arrived = tiny.slowReceived();
     const inFlight = fetch(`${slow.url}/slow/700`);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => tiny.slowReceived() > arrived, {
+      intervalMs: 5,
+      what: 'the slow request reaches the upstream',
+    });
     const stopping = slow.proc.stop();
     const res = await inFlight;
     expect(res.status).to.equal(200);

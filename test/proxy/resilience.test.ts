@@ -76,8 +76,12 @@ describe('proxy processes: resilience', function () {
 
   it('when the proxy gets SIGTERM with a request in flight, then the request completes and the process exits 0', async () => {
     const p = await startProxy(db.url, { LEGACY_UPSTREAM_URL: tiny.url });
+    const arrived = tiny.slowReceived();
     const inFlight = fetch(`${p.url}/slow/700`);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => tiny.slowReceived() > arrived, {
+      intervalMs: 5,
+      what: 'the slow request reaches the upstream',
+    });
     const stopping = p.proc.stop();
     const res = await inFlight;
     expect(res.status).to.equal(200);
