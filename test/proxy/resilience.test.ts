@@ -260,11 +260,15 @@ describe('proxy processes: resilience', function () {
         headers: { 'content-type': 'application/json' },
         body: '{"email":"someone@x.test","password":"x"}',
       });
-    await new Promise((r) => setTimeout(r, 600));
-    const ready = (await (await fetch(`${q.adminUrl}/readyz`)).json()) as {
-      database: string;
-      policy_version: number;
-    };
+    const readyz = async () =>
+      (await (await fetch(`${q.adminUrl}/readyz`)).json()) as {
+        database: string;
+        policy_version: number;
+      };
+    await eventually(async () => (await readyz()).database === 'unreachable', {
+      what: 'the proxy notices the database is gone',
+    });
+    const ready = await readyz();
     expect(ready).to.deep.include({ database: 'unreachable', policy_version: v100 });
     expect((await login()).headers.get('x-authshift-arm')).to.equal('new');
     const v0 = await setPolicy(db.url, 'percent = 0');
