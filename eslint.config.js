@@ -20,9 +20,9 @@ const CONTRACT_COPIES = [
   { selector: `TemplateElement[value.raw=${LEGACY_ONLY_RULE}]`, message: LEGACY_ONLY_MESSAGE },
 ];
 // The proxy reads the monolith's tables through the names and row types in src/lib/contracts/.
-const PROXY_READS_BY_CONTRACT = '/(cutover_runs|authshift_snapshots\\.manifest)/';
+const PROXY_READS_BY_CONTRACT = '/(cutover_runs|authshift_snapshots\\.manifest|app_settings)/';
 const PROXY_READS_MESSAGE =
-  'The proxy names the monolith’s tables through src/lib/contracts/ (cutover-runs, snapshot-manifest).';
+  'The proxy names the monolith’s tables through src/lib/contracts/ (cutover-runs, snapshot-manifest, app-settings).';
 
 export default tseslint.config(
   {

@@ -9,6 +9,11 @@
  */
 import type pg from 'pg';
 import type { Clock } from '../../src/lib/clock.js';
+import {
+  APP_SETTINGS_TABLE,
+  USER_STORE_SETTING,
+  type AppSettingRow,
+} from '../../src/lib/contracts/app-settings.js';
 import { CUTOVER_RUNS_TABLE, type CutoverRunRow } from '../../src/lib/contracts/cutover-runs.js';
 import {
   ACCOUNT_COUNTS_SQL,
@@ -90,8 +95,9 @@ export function createMigrationState(pool: pg.Pool, clock: Clock) {
   return {
     async read() {
       const [store, counted, run, snapshots] = await Promise.all([
-        pool.query<{ value: string; updated_at: Date; updated_by: string }>(
-          `SELECT value, updated_at, updated_by FROM app_settings WHERE key = 'user_store'`,
+        pool.query<Omit<AppSettingRow, 'key'>>(
+          `SELECT value, updated_at, updated_by FROM ${APP_SETTINGS_TABLE} WHERE key = $1`,
+          [USER_STORE_SETTING],
         ),
         counts(),
         pool.query<LastRunRow>(

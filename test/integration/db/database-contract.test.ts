@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type pg from 'pg';
 import {
+  APP_SETTING_COLUMNS,
+  APP_SETTINGS_TABLE,
+} from '../../../src/lib/contracts/app-settings.js';
+import {
   CUTOVER_RUN_COLUMNS,
   CUTOVER_RUNS_TABLE,
 } from '../../../src/lib/contracts/cutover-runs.js';
@@ -74,6 +78,7 @@ describe('database contract (src/lib/contracts ↔ live tables)', () => {
         NONE,
       );
       expect(await drift(client, ROLLOUT_POLICY_TABLE, ROLLOUT_POLICY_COLUMNS)).to.deep.equal(NONE);
+      expect(await drift(client, APP_SETTINGS_TABLE, APP_SETTING_COLUMNS)).to.deep.equal(NONE);
     } finally {
       client.release();
     }
