@@ -1,8 +1,9 @@
 /**
  * buildProxyDeps(config): the proxy's one composition root. It creates the database pool, the
  * policy repository and store, the metrics registry, the guard, the dashboard's time series, the
- * migration-state reader, the clock and the logger; it connects to nothing until
- * `policyStore.start()` is called by the entry point.
+ * migration-state reader, the clock and the logger. Building only wires: it connects to nothing
+ * until the entry point calls `start()` (the policy store's first read and LISTEN); `close()`
+ * ends what start began and the pool.
  */
 import os from 'node:os';
 import pg from 'pg';
@@ -29,6 +30,8 @@ export interface ProxyDeps {
   migrationState: MigrationState;
   /** host:pid of this process: the dashboard's charts are per instance and say which. */
   instance: string;
+  /** The policy store's first read, then it follows changes; never throws (fail-safe policy). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export function buildProxyDeps(
     series: createArmTimeSeries(clock),
     migrationState: createMigrationState(pool, clock),
     instance: `${os.hostname()}:${process.pid}`,
+    start: () => policyStore.start(),
     async close() {
       await guard.settled();
       await policyStore.stop();

@@ -27,7 +27,7 @@ runMain(async () => {
 async function runDataPlane(config: ProxyConfig): Promise<void> {
   const deps = buildProxyDeps(config);
   const { logger } = deps;
-  await deps.policyStore.start(); // never throws: an unreachable database leaves the fail-safe policy
+  await deps.start(); // never throws: an unreachable database leaves the fail-safe policy
   const proxy = createProxyServer(deps);
   const admin = cluster.isWorker ? undefined : createAdminServer(deps);
   const port = await listen(proxy.server, config.listen.port, config.listen.host);
@@ -67,7 +67,7 @@ async function runDataPlane(config: ProxyConfig): Promise<void> {
 
 /** The cluster primary: admin port for the whole cluster, workers supervised, drained on SIGTERM. */
 async function runClusterPrimary(config: ProxyConfig): Promise<void> {
-  const deps = buildProxyDeps(config); // its policy store is never started: the workers' count
+  const deps = buildProxyDeps(config); // never started: the workers' policy stores count
   const { logger } = deps;
   const board = createWorkerBoard({
     workers: config.workers,

@@ -1,6 +1,8 @@
 /**
  * The composition root: the only place that creates Sequelize, pools, repositories and services.
- * Entry points call buildDeps(config); tests call it with overrides (clock, logger, hasher).
+ * Building only wires (no connection, no timer); `start()` begins the background work (the
+ * user-store follower's LISTEN, the rate-limit sweep) and `close()` ends it. Entry points call
+ * buildDeps(config) then start(); tests call it with overrides (clock, logger, hasher).
  */
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
@@ -54,6 +56,8 @@ export interface AppDeps {
   sessions: PortableSessions;
   fuAuth: FuAuth;
   readiness: Readiness;
+  /** Follows the user-store setting (resolves after its first read) and sweeps rate limits; idempotent. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,20 +122,12 @@ export function buildDeps(
     addresses: fuAuth.addressClaims,
     observers: [fuAuth.legacyObserver],
   });
-  // Not awaited: until the first read lands the instance serves phase 1 (`fu_users`); entry
-  // points that must be exact from the first request await `fuAuth.userStore.start()` again.
-  void fuAuth.userStore.start();
   const longestWindow = Math.max(
     ...Object.values(config.fuAuth.rateLimit).flatMap((rule) =>
       typeof rule === 'object' ? [rule.windowSeconds] : [],
     ),
   );
-  const pruneRateLimits = setInterval(() => {
-    fuAuth.limiter
-      .prune(longestWindow)
-      .catch((error: unknown) => logger.warn({ err: error }, 'pruning rate limits failed'));
-  }, RATE_LIMIT_PRUNE_MS);
-  pruneRateLimits.unref();
+  let pruneRateLimits: NodeJS.Timeout | undefined;
   const store = createSessionStore(pool);
   const session = createSessionMiddleware(store, {
     secret: config.legacy.sessionSecret,
@@ -165,6 +161,15 @@ export function buildDeps(
     sessions,
     fuAuth,
     readiness: createReadiness(sequelize, shippedMigrations()),
+    start() {
+      pruneRateLimits ??= setInterval(() => {
+        fuAuth.limiter
+          .prune(longestWindow)
+          .catch((error: unknown) => logger.warn({ err: error }, 'pruning rate limits failed'));
+      }, RATE_LIMIT_PRUNE_MS).unref();
+      // Until the first read lands the instance serves phase 1 (`fu_users`).
+      return fuAuth.userStore.start();
+    },
     async close() {
       clearInterval(pruneRateLimits);
       store.close();

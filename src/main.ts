@@ -17,7 +17,7 @@ runMain(async () => {
   const database = await resolveDatabase(config, logger);
   const deps = buildDeps(config, database.url, { logger });
   // Serve the right user store from the first request on (phase 1 or consolidated).
-  await deps.fuAuth.userStore.start();
+  await deps.start();
   const server = createServer(createApp(deps));
   server.keepAliveTimeout = 65_000; // longer than the proxy's idle timeout, so it never races a close
   const port = await listen(server, config.http.port, config.http.host);

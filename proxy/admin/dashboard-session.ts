@@ -1,16 +1,21 @@
 /**
  * The dashboard's login session: after the operator types the admin token once, the browser
  * holds `authshift_admin=v2.<id>.<expires>.<mac>` instead of the token, where id is random and
- * mac = HMAC-SHA256(PROXY_ADMIN_TOKEN, "authshift-dashboard:v2:<id>:<expires>").
+ * mac = HMAC-SHA256(PROXY_ADMIN_TOKEN, "authshift-dashboard:v2:<id>:<expires>") (the
+ * project's one signed-expiry format, src/lib/signed-expiry.ts).
  * SECURITY: the cookie never contains the token; it is HttpOnly (page scripts cannot read it),
  * SameSite=Strict (never sent on a cross-site request) and expires on its own. The signature
  * keeps forged values away from the database and makes rotating the token end every session; the
  * id names a row of the session store (dashboard-session-store.ts), which logout deletes, so a
  * copied cookie dies with the session on every proxy sharing the database.
  */
-import { createHmac } from 'node:crypto';
 import { serialize } from 'cookie';
-import { constantTimeEqual, randomToken } from '../../src/lib/random.js';
+import { randomToken } from '../../src/lib/random.js';
+import {
+  signExpiring,
+  verifyExpiring,
+  type SignedExpiryFormat,
+} from '../../src/lib/signed-expiry.js';
 
 export const DASHBOARD_COOKIE = 'authshift_admin';
 
@@ -22,11 +27,11 @@ export interface DashboardSession {
   value: string;
 }
 
-function mac(token: string, id: string, expires: number): string {
-  return createHmac('sha256', token)
-    .update(`authshift-dashboard:v2:${id}:${expires}`)
-    .digest('base64url');
-}
+const FORMAT: SignedExpiryFormat = {
+  context: 'authshift-dashboard',
+  version: 'v2',
+  payload: /[A-Za-z0-9_-]{43}/,
+};
 
 export function issueDashboardSession(
   token: string,
@@ -35,7 +40,7 @@ export function issueDashboardSession(
   id = randomToken(),
 ): DashboardSession {
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
-  return { id, expires, value: `v2.${id}.${expires}.${mac(token, id, expires)}` };
+  return { id, expires, value: signExpiring(FORMAT, token, { payload: id, expires }) };
 }
 
 /**
@@ -47,12 +52,7 @@ export function verifyDashboardSession(
   token: string,
   nowMs: number,
 ): string | null {
-  const match = /^v2\.([A-Za-z0-9_-]{43})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
-  if (!match) return null;
-  const id = match[1]!;
-  const expires = Number(match[2]);
-  const signed = constantTimeEqual(match[3]!, mac(token, id, expires));
-  return signed && expires * 1000 > nowMs ? id : null;
+  return verifyExpiring(FORMAT, [token], value, nowMs / 1000)?.payload ?? null;
 }
 
 const ATTRIBUTES = { path: '/', httpOnly: true, sameSite: 'strict' } as const;

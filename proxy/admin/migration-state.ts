@@ -1,64 +1,37 @@
 /**
- * The migration state the dashboard shows, read straight from the tables the cutover commands
- * keep (the proxy may not import src/, so the SQL lives here, read-only):
+ * The migration state the dashboard shows, read-only from what the monolith owns in the
+ * database. Row types, table names and the SQL functions come from src/lib/contracts/ (the one
+ * declaration both processes share), so the proxy re-derives nothing:
  * - `user_store` from `app_settings` (which table the new engine uses);
- * - account counts: legacy-only (the new engine does not know the account yet), migrated (both
- *   engines know it: a `fu_users` twin in phase 1, `users.fu_linked` once consolidated) and
- *   new-only (a `fu_users` row with no legacy twin), and the accounts linked to an OAuth provider
- *   (`oauth_accounts`, by user: the same in both phases);
+ * - the phase and account counts from `authshift_account_counts()`, and the accounts linked to an
+ *   OAuth provider;
  * - the last cutover or rollback run (`cutover_runs`) with each step's result and duration;
  * - the snapshots (`authshift_snapshots.manifest`) with their row counts — counts only, never rows.
  */
 import type pg from 'pg';
 import type { Clock } from '../../src/lib/clock.js';
+import {
+  APP_SETTINGS_TABLE,
+  USER_STORE_SETTING,
+  type AppSettingRow,
+} from '../../src/lib/contracts/app-settings.js';
+import { CUTOVER_RUNS_TABLE, type CutoverRunRow } from '../../src/lib/contracts/cutover-runs.js';
+import {
+  ACCOUNT_COUNTS_SQL,
+  type AccountCountsRow,
+  type Phase,
+} from '../../src/lib/contracts/migration-state.js';
+import {
+  SNAPSHOT_MANIFEST_TABLE,
+  type SnapshotManifestRow,
+} from '../../src/lib/contracts/snapshot-manifest.js';
 
-interface StepRow {
-  name: string;
-  status: string;
-  startedAt?: string;
-  durationMs?: number;
-  detail?: string;
-  error?: string;
-}
-
-interface RunRow {
-  id: number;
-  kind: string;
-  status: string;
-  current_step: string | null;
-  steps: StepRow[];
-  error: string | null;
-  started_at: Date;
-  finished_at: Date | null;
-}
-
-interface SnapshotRow {
-  label: string;
-  taken_at: Date;
-  restored_at: Date | null;
-  tables: Record<string, { rows: number }>;
-}
-
-const PHASE_SQL = `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-  WHERE table_schema = current_schema() AND table_name = 'users' AND column_name = 'fu_linked') AS consolidated`;
-
-const COUNTS_SQL = {
-  conservative: `SELECT
-      (SELECT count(*) FROM users u
-        WHERE NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)) AS legacy_only,
-      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NOT NULL) AS migrated,
-      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only,
-      (SELECT count(DISTINCT user_id) FROM oauth_accounts) AS oauth_linked`,
-  consolidated: `SELECT
-      (SELECT count(*) FROM users WHERE NOT fu_linked) AS legacy_only,
-      (SELECT count(*) FROM users WHERE fu_linked) AS migrated,
-      (SELECT count(*) FROM fu_users WHERE legacy_user_id IS NULL) AS new_only,
-      (SELECT count(DISTINCT user_id) FROM oauth_accounts) AS oauth_linked`,
-} as const;
+type LastRunRow = Omit<CutoverRunRow, 'state'>;
+type SnapshotRow = Pick<SnapshotManifestRow, 'label' | 'taken_at' | 'restored_at' | 'tables'>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function runToJson(row: RunRow) {
+function runToJson(row: LastRunRow) {
   return {
     id: row.id,
     kind: row.kind,
@@ -86,7 +59,7 @@ function runToJson(row: RunRow) {
 export const COUNTS_MAX_AGE_MS = 10_000;
 
 interface Counts {
-  phase: keyof typeof COUNTS_SQL;
+  phase: Phase;
   users: Record<'legacy_only' | 'migrated' | 'new_only', number>;
   oauth_linked: number;
   counted_at: string;
@@ -108,14 +81,10 @@ export function createMigrationState(pool: pg.Pool, clock: Clock) {
   }
 
   async function countUsers(at: Date): Promise<Counts> {
-    const { rows } = await pool.query<{ consolidated: boolean }>(PHASE_SQL);
-    const phase = rows[0]?.consolidated ? 'consolidated' : 'conservative';
-    const counted = await pool.query<
-      Record<'legacy_only' | 'migrated' | 'new_only' | 'oauth_linked', string>
-    >(COUNTS_SQL[phase]);
-    const c = counted.rows[0]!;
+    const { rows } = await pool.query<AccountCountsRow>(ACCOUNT_COUNTS_SQL);
+    const c = rows[0]!;
     return {
-      phase,
+      phase: c.phase,
       users: {
         legacy_only: Number(c.legacy_only),
         migrated: Number(c.migrated),
@@ -129,16 +98,17 @@ export function createMigrationState(pool: pg.Pool, clock: Clock) {
   return {
     async read() {
       const [store, counted, run, snapshots] = await Promise.all([
-        pool.query<{ value: string; updated_at: Date; updated_by: string }>(
-          `SELECT value, updated_at, updated_by FROM app_settings WHERE key = 'user_store'`,
+        pool.query<Omit<AppSettingRow, 'key'>>(
+          `SELECT value, updated_at, updated_by FROM ${APP_SETTINGS_TABLE} WHERE key = $1`,
+          [USER_STORE_SETTING],
         ),
         counts(),
-        pool.query<RunRow>(
+        pool.query<LastRunRow>(
           `SELECT id, kind, status, current_step, steps, error, started_at, finished_at
-             FROM cutover_runs ORDER BY id DESC LIMIT 1`,
+             FROM ${CUTOVER_RUNS_TABLE} ORDER BY id DESC LIMIT 1`,
         ),
         pool.query<SnapshotRow>(
-          `SELECT label, taken_at, restored_at, tables FROM authshift_snapshots.manifest
+          `SELECT label, taken_at, restored_at, tables FROM ${SNAPSHOT_MANIFEST_TABLE}
             ORDER BY taken_at DESC, label`,
         ),
       ]);

@@ -4,38 +4,30 @@
  * page through the audit log. Plain `pg`: the proxy has no ORM.
  */
 import type pg from 'pg';
+import {
+  ROLLOUT_POLICY_TABLE,
+  ROUTING_COLUMNS_SQL,
+  routingFromRow,
+  type RolloutPolicyRow,
+  type RoutingColumns,
+} from '../../src/lib/contracts/rollout-policy.js';
 import { randomToken } from '../../src/lib/random.js';
 import type { RolloutPolicy } from '../policy/rollout-policy.js';
 import { applyChange, samePolicy, type PolicyChange } from './policy-change.js';
 
 export const POLICY_CHANNEL = 'authshift_rollout_policy';
 
-interface PolicyRow {
-  version: string;
-  killed: boolean;
-  percent: string | number;
-  allow_emails: string[];
-  deny_emails: string[];
-  cohort_domains: string[];
-  gate_fu_auth: boolean;
-  salt: string;
-  updated_at?: Date | string;
-  updated_by?: string;
-  reason?: string | null;
-}
+/** The full row, or the audit log's JSON copy of it (no update fields). */
+type PolicyRow = RoutingColumns &
+  Pick<RolloutPolicyRow, 'salt'> &
+  Partial<Pick<RolloutPolicyRow, 'updated_at' | 'updated_by' | 'reason'>>;
 
-const SELECT_POLICY = `SELECT version, killed, percent, allow_emails, deny_emails, cohort_domains,
-  gate_fu_auth, salt, updated_at, updated_by, reason FROM rollout_policy WHERE id = 1`;
+const SELECT_POLICY = `SELECT ${ROUTING_COLUMNS_SQL}, salt, updated_at, updated_by, reason
+  FROM ${ROLLOUT_POLICY_TABLE} WHERE id = 1`;
 
 export function rowToPolicy(row: PolicyRow): RolloutPolicy {
   return {
-    version: Number(row.version),
-    killed: row.killed,
-    percent: Number(row.percent),
-    allow: row.allow_emails,
-    deny: row.deny_emails,
-    domains: row.cohort_domains,
-    gateFuAuth: row.gate_fu_auth,
+    ...routingFromRow(row),
     salt: row.salt,
     updatedAt: row.updated_at ? new Date(row.updated_at).toISOString() : '',
     updatedBy: row.updated_by ?? '',

@@ -17,7 +17,7 @@ runCli(USERS_CLI, async (command) => {
   const database = await resolveDatabase(config, logger);
   const deps = buildDeps(config, database.url, { logger });
   try {
-    await deps.fuAuth.userStore.start();
+    await deps.start();
     return await executeUsersCommand(deps, command, (line) => console.log(line)).catch(
       (error: unknown) => {
         throw plainAppError(error);

@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { LEGACY_ONLY_USERS_VIEW } from '../lib/contracts/migration-state.js';
 import { describeDrift, findDriftedTwins, type DriftedTwin } from '../twins/twin-drift.js';
 import { describeGroup, findDuplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
 
@@ -47,8 +48,7 @@ export async function runPreflight(
   );
   const [counts] = await select<{ inactive: string; legacy_only: string }>(
     `SELECT (SELECT count(*) FROM users WHERE is_active::text IN ('0', 'false')) AS inactive,
-            (SELECT count(*) FROM users u
-              WHERE NOT EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id)) AS legacy_only`,
+            (SELECT count(*) FROM ${LEGACY_ONLY_USERS_VIEW}) AS legacy_only`,
   );
   const fuWithoutTwin = await select<{ id: string; email: string }>(
     `SELECT id::text, email FROM fu_users WHERE legacy_user_id IS NULL ORDER BY email LIMIT ${LISTED}`,

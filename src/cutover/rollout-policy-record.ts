@@ -1,20 +1,16 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import type { PolicyRecord } from './run-state.js';
-
 /**
  * The rollout policy as the cutover and rollback see it: read (to record it before a cutover),
  * the kill switch (first step of a rollback), and the restore of what was in force before the
  * cutover (last step of a rollback). Plain SQL through the audited triggers, like every writer.
  */
-interface PolicyRow {
-  version: string;
-  killed: boolean;
-  percent: string;
-  allow_emails: string[];
-  deny_emails: string[];
-  cohort_domains: string[];
-  gate_fu_auth: boolean;
-}
+import { QueryTypes, type Sequelize } from 'sequelize';
+import {
+  ROLLOUT_POLICY_TABLE,
+  ROUTING_COLUMNS_SQL,
+  routingFromRow,
+  type RoutingColumns,
+} from '../lib/contracts/rollout-policy.js';
+import type { PolicyRecord } from './run-state.js';
 
 async function hasControlPlane(sequelize: Sequelize): Promise<boolean> {
   const [row] = await sequelize.query<{ t: string | null }>(
@@ -27,21 +23,11 @@ async function hasControlPlane(sequelize: Sequelize): Promise<boolean> {
 /** The routing part of the live policy; null when this database has no control plane. */
 export async function readRolloutPolicy(sequelize: Sequelize): Promise<PolicyRecord | null> {
   if (!(await hasControlPlane(sequelize))) return null;
-  const [row] = await sequelize.query<PolicyRow>(
-    `SELECT version, killed, percent, allow_emails, deny_emails, cohort_domains, gate_fu_auth
-       FROM rollout_policy WHERE id = 1`,
+  const [row] = await sequelize.query<RoutingColumns>(
+    `SELECT ${ROUTING_COLUMNS_SQL} FROM ${ROLLOUT_POLICY_TABLE} WHERE id = 1`,
     { type: QueryTypes.SELECT },
   );
-  if (!row) return null;
-  return {
-    version: Number(row.version),
-    killed: row.killed,
-    percent: Number(row.percent),
-    allow: row.allow_emails,
-    deny: row.deny_emails,
-    domains: row.cohort_domains,
-    gateFuAuth: row.gate_fu_auth,
-  };
+  return row ? routingFromRow(row) : null;
 }
 
 export function describePolicy(p: PolicyRecord): string {

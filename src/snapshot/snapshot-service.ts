@@ -21,7 +21,7 @@ import {
   CHECKSUM_METHOD,
   columnsOf,
   pinTextForm,
-  SNAPSHOT_SCHEMA,
+  SNAPSHOT_MANIFEST_TABLE,
   SNAPSHOT_TABLES,
   snapshotRelation,
   tableFigures,
@@ -110,7 +110,7 @@ export function createSnapshotService(sequelize: Sequelize) {
     for (const { name } of SNAPSHOT_TABLES)
       tables[name] = { ...sums[name], columns: columns[name], method: CHECKSUM_METHOD };
     const [row] = await sequelize.query<{ taken_at: Date }>(
-      `INSERT INTO ${SNAPSHOT_SCHEMA}.manifest (label, taken_at, origin, tables)
+      `INSERT INTO ${SNAPSHOT_MANIFEST_TABLE} (label, taken_at, origin, tables)
        VALUES (:label, now(), :origin, :tables::jsonb) RETURNING taken_at`,
       {
         replacements: { label, origin, tables: JSON.stringify(tables) },
@@ -128,7 +128,7 @@ export function createSnapshotService(sequelize: Sequelize) {
         await sequelize.query(`DROP TABLE IF EXISTS ${snapshotRelation(label, name)}`, {
           transaction: t,
         });
-      await sequelize.query(`DELETE FROM ${SNAPSHOT_SCHEMA}.manifest WHERE label = :label`, {
+      await sequelize.query(`DELETE FROM ${SNAPSHOT_MANIFEST_TABLE} WHERE label = :label`, {
         replacements: { label },
         transaction: t,
       });

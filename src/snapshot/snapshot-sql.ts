@@ -1,4 +1,11 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import {
+  SNAPSHOT_MANIFEST_TABLE,
+  SNAPSHOT_SCHEMA,
+  type ChecksumMethod,
+} from '../lib/contracts/snapshot-manifest.js';
+
+export { SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_SCHEMA, type ChecksumMethod };
 
 /** The tables a snapshot captures, each with its key. */
 export const SNAPSHOT_TABLES = [
@@ -8,7 +15,6 @@ export const SNAPSHOT_TABLES = [
 ] as const;
 
 export type SnapshotTableName = (typeof SNAPSHOT_TABLES)[number]['name'];
-export const SNAPSHOT_SCHEMA = 'authshift_snapshots';
 
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,40}$/;
 
@@ -26,13 +32,6 @@ export interface TableFigures {
   checksum: string;
 }
 
-/**
- * How a manifest's checksums were computed. `row-hash`: the sum of a 64-bit hash of every row
- * (hash_record_extended over the columns, each by its type's own hash: no text rendering, about
- * a sixth of the cost). `row-text`: the same over the rows' text form; what manifests written
- * before `row-hash` existed use, still verified that way.
- */
-export type ChecksumMethod = 'row-hash' | 'row-text';
 export const CHECKSUM_METHOD: ChecksumMethod = 'row-hash';
 
 // information_schema data types whose default hash opclass has an extended (64-bit) function;

@@ -22,20 +22,15 @@ import {
   type ProxyProcess,
 } from '../helpers/proxy-stack.js';
 import { rawSend } from '../helpers/raw-http.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTcpRelay } from '../helpers/tcp-relay.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = path.join(ROOT, 'test-artifacts', 'dashboard.png');
 const run = promisify(execFile);
 
-/** Polls `check` (the page refreshes every 3 s) until it holds, or fails after `timeoutMs`. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** The page refreshes every 3 s: wait up to five refreshes. */
+const PAGE_WAIT = { timeoutMs: 15_000, intervalMs: 250 };
 
 interface PolicyJson {
   version: number;
@@ -213,6 +208,7 @@ describe('ops dashboard in Chromium (real stack)', function () {
       async () =>
         (await countIn('legacy', 'requests')) >= legacyBefore + 8 &&
         (await countIn('new', 'requests')) >= newBefore + 8,
+      { ...PAGE_WAIT, what: 'both arms counted on the page' },
     );
     expect(await page.evaluate('window.notReloaded')).to.equal(true);
     expect(await page.locator('#chart-rps canvas').count()).to.be.greaterThan(0);
@@ -236,7 +232,7 @@ describe('ops dashboard in Chromium (real stack)', function () {
         /Guard tripped at .+: guard: new arm 5xx rate \d+(\.\d)?% \(\d+\/\d+\)/,
       );
       expect(await field('percent').textContent()).to.equal('0.00%');
-      await eventually(async () => (await countIn('new', 'errors')) >= 10);
+      await eventually(async () => (await countIn('new', 'errors')) >= 10, PAGE_WAIT);
       expect(await countIn('legacy', 'errors')).to.equal(0);
     } finally {
       await relay.restore();

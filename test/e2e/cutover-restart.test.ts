@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedd
 import { createMigrator } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort, startProcess, type RunningProcess } from '../helpers/processes.js';
 import { TEST_ENV } from '../helpers/test-deps.js';
 
@@ -28,14 +29,13 @@ function cutover(url: string): RunningProcess {
   );
 }
 
-async function waitForOutput(proc: RunningProcess, pattern: RegExp, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(proc.output())) {
-    if (proc.child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`never printed ${pattern}:\n${proc.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const waitForOutput = (proc: RunningProcess, pattern: RegExp, timeoutMs = 60_000) =>
+  eventually(() => pattern.test(proc.output()), {
+    timeoutMs,
+    intervalMs: 20,
+    what: () => `${pattern} printed:\n${proc.output()}`,
+    abort: () => (proc.child.exitCode !== null ? 'the process exited' : undefined),
+  });
 
 describe('cutover across a database restart (own embedded PostgreSQL)', function () {
   this.timeout(180_000);

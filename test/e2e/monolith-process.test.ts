@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { testDatabaseUrl } from '../helpers/database.js';
 import { createLegacyUser } from '../helpers/factories.js';
 import { createFuUser } from '../helpers/fu-auth.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort, startProcess, waitForHttp } from '../helpers/processes.js';
 import { buildTestDeps, TEST_ENV } from '../helpers/test-deps.js';
 
@@ -90,7 +91,7 @@ describe('monolith process (src/main.ts)', () => {
     const clients = Array.from({ length: 4 }, async () => {
       while (running) await get().catch(() => (running = false));
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(() => answered >= 20 || !running, { what: 'the load is flowing' });
     const stopped = Date.now();
     const code = await proc.stop(15_000);
     const took = Date.now() - stopped;

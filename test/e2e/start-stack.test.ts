@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { DEMO_PASSWORD } from '../../src/demo/demo-accounts.js';
 import { DEV_SECRETS } from '../../src/lib/contracts/dev-secrets.js';
+import { eventually } from '../helpers/eventually.js';
 import { scratchDatabase } from '../helpers/database.js';
 import { freePort, startProcess } from '../helpers/processes.js';
 import { RUNNING, runNpm, stackEnv, stackPorts, tempDataDir } from '../helpers/stack-run.js';
@@ -27,12 +28,12 @@ describe('npm start (the whole stack as child processes)', function () {
       LOG_LEVEL: 'warn',
     });
     try {
-      const deadline = Date.now() + 90_000;
-      while (!stack.output().includes('authshift is running')) {
-        if (stack.child.exitCode !== null) throw new Error(`start exited:\n${stack.output()}`);
-        if (Date.now() > deadline) throw new Error(`no banner:\n${stack.output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually(() => stack.output().includes('authshift is running'), {
+        timeoutMs: 90_000,
+        intervalMs: 20,
+        what: () => `the banner:\n${stack.output()}`,
+        abort: () => (stack.child.exitCode !== null ? 'start exited' : undefined),
+      });
       const viaProxy = await fetch(`http://127.0.0.1:${proxyPort}/auth/me`);
       expect(viaProxy.status, 'the legacy contract through the proxy').to.equal(401);
       expect(await viaProxy.json()).to.deep.equal({ error: 'not_authenticated' });

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,16 +64,19 @@ export async function waitForHttp(
   status = 200,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`process exited early:\n${proc.output()}`);
-    try {
-      const res = await fetch(url);
-      if (res.status === status) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never answered ${status}:\n${proc.output()}`);
+  await eventually(
+    async () => {
+      try {
+        return (await fetch(url)).status === status;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    {
+      timeoutMs,
+      intervalMs: 100,
+      what: () => `${url} to answer ${status}:\n${proc.output()}`,
+      abort: () => (proc.child.exitCode !== null ? 'the process exited' : undefined),
+    },
+  );
 }

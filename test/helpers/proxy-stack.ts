@@ -8,6 +8,7 @@ import { createMigrator } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { scratchDatabase } from './database.js';
+import { eventually } from './eventually.js';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from './processes.js';
 import { TEST_ENV } from './test-deps.js';
 
@@ -124,11 +125,17 @@ export async function waitForPolicyVersion(
   timeoutMs = 5000,
 ): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const res = await fetch(`${proxy.adminUrl}/readyz`);
-    const body = (await res.json()) as { policy_version: number };
-    if (body.policy_version >= version) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`proxy never applied policy v${version}:\n${proxy.proc.output().slice(-2000)}`);
+  await eventually(
+    async () => {
+      const res = await fetch(`${proxy.adminUrl}/readyz`);
+      const body = (await res.json()) as { policy_version: number };
+      return body.policy_version >= version;
+    },
+    {
+      timeoutMs,
+      intervalMs: 20,
+      what: () => `policy v${version} applied:\n${proxy.proc.output().slice(-2000)}`,
+    },
+  );
+  return Date.now() - started;
 }

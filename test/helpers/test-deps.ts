@@ -1,11 +1,10 @@
-import os from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { buildDeps, type AppDeps, type DepsOverrides } from '../../src/deps.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { testDatabaseUrl } from './database.js';
+import { TEST_OUTBOX_DIR } from './test-outbox.js';
 
 /**
  * A valid Config for tests without touching process.env. Hashing is cheap here (small argon2
@@ -23,14 +22,17 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_ACCOUNT: '1000/60',
-  MAIL_OUTBOX_DIR: path.join(os.tmpdir(), `authshift-test-outbox-${process.pid}`),
+  MAIL_OUTBOX_DIR: TEST_OUTBOX_DIR,
 };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ ...TEST_ENV, DATABASE_URL: testDatabaseUrl(), ...overrides });
 }
 
-/** Real Sequelize on the test database; callers close it in after(). */
+/**
+ * Real Sequelize on the test database, wired but not started (as buildDeps): a test that needs
+ * the user-store follower awaits `deps.start()`; callers close it in after().
+ */
 export function buildTestDeps(
   options: { env?: Record<string, string>; databaseUrl?: string } & DepsOverrides = {},
 ): AppDeps {
@@ -44,7 +46,8 @@ export function buildTestDeps(
 }
 
 /**
- * Mocha hooks for a suite that needs the app: real deps built in before(), closed in after().
+ * Mocha hooks for a suite that needs the app: real deps built and started in before(), closed in
+ * after().
  * Read `ctx.app` / `ctx.deps` inside tests (they are set once the hooks have run).
  */
 export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
@@ -52,9 +55,10 @@ export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
   app: Express;
 } {
   const ctx = {} as { deps: AppDeps; app: Express };
-  before(() => {
+  before(async () => {
     ctx.deps = buildTestDeps(options);
     ctx.app = createApp(ctx.deps);
+    await ctx.deps.start();
   });
   after(() => ctx.deps.close());
   return ctx;

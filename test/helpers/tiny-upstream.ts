@@ -12,11 +12,14 @@ import { listen } from '../../src/lib/http/serve.js';
 export interface TinyUpstream {
   url: string;
   port: number;
+  /** How many `/slow/…` requests have arrived so far: a test's signal that its own is in flight. */
+  slowReceived(): number;
   close(): Promise<void>;
 }
 
 export async function startTinyUpstream(port = 0): Promise<TinyUpstream> {
   const sockets = new Set<Socket>();
+  let slowReceived = 0;
   const server: Server = createServer((req, res) => {
     const hash = createHash('sha256');
     let bytes = 0;
@@ -37,8 +40,10 @@ export async function startTinyUpstream(port = 0): Promise<TinyUpstream> {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(body);
       };
-      if (delay) setTimeout(send, Number(delay[1]));
-      else send();
+      if (delay) {
+        slowReceived++;
+        setTimeout(send, Number(delay[1]));
+      } else send();
     });
   });
   server.on('connection', (socket) => {
@@ -57,6 +62,7 @@ export async function startTinyUpstream(port = 0): Promise<TinyUpstream> {
   return {
     url: `http://127.0.0.1:${bound}`,
     port: bound,
+    slowReceived: () => slowReceived,
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { expect } from 'chai';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/processes.js';
 import { rawSend } from '../helpers/raw-http.js';
 import {
@@ -54,14 +55,6 @@ function workerPids(primaryPid: number): number[] {
     .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy/main.ts'));
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
   this.timeout(90_000);
   let db: { url: string; drop(): Promise<void> };
@@ -84,7 +77,7 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
     db = await migratedScratchDatabase();
     [echo, tiny] = await Promise.all([startPortEchoUpstream(), startTinyUpstream()]);
     p = await startProxy(db.url, { LEGACY_UPSTREAM_URL: echo.url, PROXY_WORKERS: '2' });
-    await waitUntil(ready, 20_000);
+    await eventually(ready, { timeoutMs: 20_000 });
   });
   after(async () => {
     await p?.proc.stop();
@@ -95,12 +88,15 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
   it('when requests arrive on new connections, then both workers serve them and the primary counts each once', async () => {
     const ports = await upstreamPorts(20);
     expect(ports.size).to.equal(2); // one warm upstream socket per worker
-    await waitUntil(async () => {
-      const text = await (await p.admin('/metrics')).text();
-      return /authshift_proxy_requests_total\{arm="legacy",route="\/api\/\*",status="200"\} 20\n/.test(
-        text,
-      );
-    }, 5000);
+    await eventually(
+      async () => {
+        const text = await (await p.admin('/metrics')).text();
+        return /authshift_proxy_requests_total\{arm="legacy",route="\/api\/\*",status="200"\} 20\n/.test(
+          text,
+        );
+      },
+      { timeoutMs: 5000 },
+    );
   });
 
   it('when the policy changes, then every worker applies it within a second', async () => {
@@ -133,34 +129,46 @@ describe('proxy processes: cluster mode (PROXY_WORKERS=2)', function () {
       });
       expect(res.status).to.equal(200);
     }
-    await waitUntil(async () => {
-      const guard = (await (await p.admin('/api/guard')).json()) as {
-        arms: { legacy: { requests: number } };
-      };
-      const series = (await (await p.admin('/api/timeseries')).json()) as {
-        arms: { legacy: { totals: { requests: number } } };
-      };
-      return guard.arms.legacy.requests >= 24 && series.arms.legacy.totals.requests >= 24;
-    }, 3000);
+    await eventually(
+      async () => {
+        const guard = (await (await p.admin('/api/guard')).json()) as {
+          arms: { legacy: { requests: number } };
+        };
+        const series = (await (await p.admin('/api/timeseries')).json()) as {
+          arms: { legacy: { totals: { requests: number } } };
+        };
+        return guard.arms.legacy.requests >= 24 && series.arms.legacy.totals.requests >= 24;
+      },
+      { timeoutMs: 3000 },
+    );
   });
 
   it('when a worker dies, then another takes its place and traffic keeps flowing', async () => {
     const [victim, survivor] = workerPids(p.proc.child.pid!);
     expect(survivor).to.be.a('number');
     process.kill(victim!, 'SIGKILL');
-    await waitUntil(async () => {
-      const pids = workerPids(p.proc.child.pid!);
-      return pids.length === 2 && !pids.includes(victim!);
-    }, 10_000);
-    await waitUntil(ready, 10_000);
+    await eventually(
+      async () => {
+        const pids = workerPids(p.proc.child.pid!);
+        return pids.length === 2 && !pids.includes(victim!);
+      },
+      { timeoutMs: 10_000 },
+    );
+    await eventually(ready, { timeoutMs: 10_000 });
     expect((await upstreamPorts(10)).size).to.equal(2);
   });
 
   it('when the primary gets SIGTERM with a request in flight, then every worker drains and it exits 0', async () => {
     const slow = await startProxy(db.url, { LEGACY_UPSTREAM_URL: tiny.url, PROXY_WORKERS: '2' });
-    await waitUntil(async () => (await fetch(`${slow.adminUrl}/readyz`)).status === 200, 20_000);
+    await eventually(async () => (await fetch(`${slow.adminUrl}/readyz`)).status === 200, {
+      timeoutMs: 20_000,
+    });
+    const arrived = tiny.slowReceived();
     const inFlight = fetch(`${slow.url}/slow/700`);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => tiny.slowReceived() > arrived, {
+      intervalMs: 5,
+      what: 'the slow request reaches the upstream',
+    });
     const stopping = slow.proc.stop();
     const res = await inFlight;
     expect(res.status).to.equal(200);

@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { decideForEmail } from '../../proxy/policy/decide.js';
+import { eventually } from '../helpers/eventually.js';
 import { uniqueEmail } from '../helpers/factories.js';
 import { freePort } from '../helpers/processes.js';
 import {
@@ -111,9 +112,10 @@ describe('proxy processes: the guard counts only what the policy routed', functi
     const emails = await newArmEmails(20);
     for (const [i, email] of emails.entries())
       expect((await login(p, email, i % 2 ? '127.0.0.2' : '127.0.0.3')).status).to.equal(502);
-    const deadline = Date.now() + 5000;
-    while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (await readPolicy(db.url)).percent === 0, {
+      timeoutMs: 5000,
+      what: 'the guard sets the percentage to 0',
+    });
     const policy = await readPolicy(db.url);
     expect(policy).to.deep.include({ percent: 0, updatedBy: 'guard' });
     expect((await guardOf(p)).last_trip?.reason).to.equal(policy.reason);

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { eventually } from '../helpers/eventually.js';
 import { createLegacyUser } from '../helpers/factories.js';
 import { freePort } from '../helpers/processes.js';
 import {
@@ -75,8 +76,12 @@ describe('proxy processes: resilience', function () {
 
   it('when the proxy gets SIGTERM with a request in flight, then the request completes and the process exits 0', async () => {
     const p = await startProxy(db.url, { LEGACY_UPSTREAM_URL: tiny.url });
+    const arrived = tiny.slowReceived();
     const inFlight = fetch(`${p.url}/slow/700`);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => tiny.slowReceived() > arrived, {
+      intervalMs: 5,
+      what: 'the slow request reaches the upstream',
+    });
     const stopping = p.proc.stop();
     const res = await inFlight;
     expect(res.status).to.equal(200);
@@ -171,9 +176,10 @@ describe('proxy processes: resilience', function () {
     }
     expect((await readPolicy(db.url)).percent).to.equal(100);
     for (let i = 5; i < 25; i++) await loginAs(i);
-    const deadline = Date.now() + 3000;
-    while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (await readPolicy(db.url)).percent === 0, {
+      timeoutMs: 3000,
+      what: 'the guard sets the percentage to 0',
+    });
     const policy = await readPolicy(db.url);
     expect(policy.percent).to.equal(0);
     expect(policy.updatedBy).to.equal('guard');
@@ -219,9 +225,10 @@ describe('proxy processes: resilience', function () {
         if (i === 4) expect((await readPolicy(db.url)).percent, 'a handful of 5xx').to.equal(100);
       }
       expect(statuses.filter((s) => s >= 500).length).to.be.at.least(20);
-      const deadline = Date.now() + 3000;
-      while ((await readPolicy(db.url)).percent !== 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (await readPolicy(db.url)).percent === 0, {
+        timeoutMs: 3000,
+        what: 'the guard sets the percentage to 0',
+      });
       const policy = await readPolicy(db.url);
       expect(policy).to.deep.include({ percent: 0, updatedBy: 'guard' });
       const after = await loginAs();
@@ -253,11 +260,15 @@ describe('proxy processes: resilience', function () {
         headers: { 'content-type': 'application/json' },
         body: '{"email":"someone@x.test","password":"x"}',
       });
-    await new Promise((r) => setTimeout(r, 600));
-    const ready = (await (await fetch(`${q.adminUrl}/readyz`)).json()) as {
-      database: string;
-      policy_version: number;
-    };
+    const readyz = async () =>
+      (await (await fetch(`${q.adminUrl}/readyz`)).json()) as {
+        database: string;
+        policy_version: number;
+      };
+    await eventually(async () => (await readyz()).database === 'unreachable', {
+      what: 'the proxy notices the database is gone',
+    });
+    const ready = await readyz();
     expect(ready).to.deep.include({ database: 'unreachable', policy_version: v100 });
     expect((await login()).headers.get('x-authshift-arm')).to.equal('new');
     const v0 = await setPolicy(db.url, 'percent = 0');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Clock } from '../../lib/clock.js';
+import { LEGACY_ONLY_USERS_VIEW } from '../../lib/contracts/migration-state.js';
 import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
 import { legacyHolder } from './legacy-candidate.js';
 import { createLegacyMirror } from './legacy-mirror.js';
@@ -92,7 +93,7 @@ export function createSplitUserStore({
 
     async legacyHolders(email, transaction) {
       const rows = await sequelize.query<Parameters<typeof legacyHolder>[0]>(
-        `SELECT u.*, EXISTS (SELECT 1 FROM fu_users f WHERE f.legacy_user_id = u.id) AS linked
+        `SELECT u.*, NOT EXISTS (SELECT 1 FROM ${LEGACY_ONLY_USERS_VIEW} l WHERE l.id = u.id) AS linked
            FROM users u WHERE ${sameAddress('u.email')} ORDER BY u.created_at, u.id`,
         { bind: { email }, transaction, type: QueryTypes.SELECT },
       );

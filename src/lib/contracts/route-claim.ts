@@ -6,20 +6,18 @@
  *
  *   v1.<base64url(canonical e-mail)>.<expires, Unix seconds>.<base64url(HMAC-SHA256)>
  *
- * over the ASCII string `authshift-route:v1:<base64url e-mail>:<expires>`.
+ * over the ASCII string `authshift-route:v1:<base64url e-mail>:<expires>` (src/lib/signed-expiry.ts).
  * It is not a credential: it never authenticates anyone, it only says which engine should serve
  * the session the request carries, and either engine can serve every session. A request without a
  * valid claim is routed like an anonymous one (legacy engine), never by a cookie's look.
  */
-import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../random.js';
+import { signExpiring, verifyExpiring, type SignedExpiryFormat } from '../signed-expiry.js';
 
-const FORMAT = /^v1\.([A-Za-z0-9_-]{1,1400})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
-
-const mac = (secret: string, payload: string, expires: number) =>
-  createHmac('sha256', secret)
-    .update(`authshift-route:v1:${payload}:${expires}`)
-    .digest('base64url');
+const FORMAT: SignedExpiryFormat = {
+  context: 'authshift-route',
+  version: 'v1',
+  payload: /[A-Za-z0-9_-]{1,1400}/,
+};
 
 export interface RouteClaim {
   /** Canonical e-mail (src/lib/identity/canonical-email.ts). */
@@ -30,7 +28,7 @@ export interface RouteClaim {
 
 export function signRouteClaim(secret: string, claim: RouteClaim): string {
   const payload = Buffer.from(claim.email, 'utf8').toString('base64url');
-  return `v1.${payload}.${claim.expires}.${mac(secret, payload, claim.expires)}`;
+  return signExpiring(FORMAT, secret, { payload, expires: claim.expires });
 }
 
 /**
@@ -42,14 +40,10 @@ export function verifyRouteClaim(
   value: string | undefined,
   nowSeconds: number,
 ): RouteClaim | null {
-  const match = value === undefined ? null : FORMAT.exec(value);
-  if (!match) return null;
-  const [, payload, expiresText, signature] = match as unknown as [string, string, string, string];
-  const expires = Number(expiresText);
-  // SECURITY: check every secret in constant time before looking at the expiry.
-  const valid = secrets
-    .map((secret) => constantTimeEqual(signature, mac(secret, payload, expires)))
-    .some(Boolean);
-  if (!valid || expires <= nowSeconds) return null;
-  return { email: Buffer.from(payload, 'base64url').toString('utf8'), expires };
+  const verified = verifyExpiring(FORMAT, secrets, value, nowSeconds);
+  if (!verified) return null;
+  return {
+    email: Buffer.from(verified.payload, 'base64url').toString('utf8'),
+    expires: verified.expires,
+  };
 }

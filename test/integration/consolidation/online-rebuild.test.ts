@@ -6,6 +6,7 @@ import { copyRows } from '../../../src/consolidation/online-rebuild.js';
 import { CONSOLIDATED } from '../../../src/consolidation/users-shapes.js';
 import { verifyConsolidation } from '../../../src/cutover/verify-consolidation.js';
 import { count, errorChain, type Phase1Database } from '../../helpers/consolidation.js';
+import { eventually } from '../../helpers/eventually.js';
 import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/phase1-data.js';
 
 const PREPARED = '2026.04.01T00.00.01.prepare-users-rebuild';
@@ -133,7 +134,27 @@ describe('online rebuild of users (consolidation up and down)', () => {
           if (e.event === 'note') notes.push(String(e.name));
         })
         .up();
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Let the first swap try time out behind the holder: wait until a later try queues.
+      const swapWaitStart = async () =>
+        (
+          await holder.query<{ since: Date }>(
+            `SELECT waitstart AS since FROM pg_locks
+              WHERE relation = 'users'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted`,
+          )
+        ).rows[0]?.since;
+      let firstTry: Date | undefined;
+      await eventually(async () => (firstTry = await swapWaitStart()) !== undefined, {
+        timeoutMs: 30_000,
+        intervalMs: 5,
+        what: 'the swap queues behind the holder',
+      });
+      await eventually(
+        async () => {
+          const since = await swapWaitStart();
+          return since !== undefined && since.getTime() !== firstTry!.getTime();
+        },
+        { timeoutMs: 10_000, intervalMs: 5, what: 'a later swap try queues' },
+      );
       await holder.query(`UPDATE users SET full_name = 'held longer' WHERE id = $1`, [
         data.legacy[0]!.id,
       ]);

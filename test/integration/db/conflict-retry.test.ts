@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { runShortLockDdl } from '../../../src/consolidation/short-lock-ddl.js';
 import {
@@ -10,6 +9,7 @@ import {
 import { createSequelize } from '../../../src/db/sequelize.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { scratchDatabase } from '../../helpers/database.js';
+import { eventually } from '../../helpers/eventually.js';
 
 describe('retrying transactions that lose a race', () => {
   let scratch: { url: string; drop(): Promise<void> };
@@ -27,18 +27,61 @@ describe('retrying transactions that lose a race', () => {
     await scratch.drop();
   });
 
-  /** Two transactions that lock rows 1 and 2 in opposite orders: PostgreSQL must kill one. */
-  function crossed(run: typeof transactionWithRetry | 'plain', first: number, second: number) {
-    const work = async (t: Transaction) => {
-      await sequelize.query(`UPDATE pair SET n = n + 1 WHERE id = ${first}`, { transaction: t });
-      await sleep(200);
-      await sequelize.query(`UPDATE pair SET n = n + 1 WHERE id = ${second}`, { transaction: t });
+  /** Resolves for everyone once `parties` have arrived (a victim's re-run passes straight through). */
+  function barrier(parties: number): () => Promise<void> {
+    let arrived = 0;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return () => {
+      if (++arrived === parties) open();
+      return opened;
     };
-    return run === 'plain' ? sequelize.transaction(work) : run(sequelize, work);
+  }
+
+  /**
+   * Two transactions that lock rows 1 and 2 in opposite orders, each taking its second row only
+   * once both hold their first: PostgreSQL must kill one.
+   */
+  function crossedPair(run: typeof transactionWithRetry | 'plain') {
+    const bothHoldTheirFirst = barrier(2);
+    const crossed = (first: number, second: number) => {
+      const work = async (t: Transaction) => {
+        await sequelize.query(`UPDATE pair SET n = n + 1 WHERE id = ${first}`, { transaction: t });
+        await bothHoldTheirFirst();
+        await sequelize.query(`UPDATE pair SET n = n + 1 WHERE id = ${second}`, { transaction: t });
+      };
+      return run === 'plain' ? sequelize.transaction(work) : run(sequelize, work);
+    };
+    return [crossed(1, 2), crossed(2, 1)];
+  }
+
+  /**
+   * A transaction holding a row lock of `pair` until `release` resolves; `holding` resolves once
+   * the lock is taken.
+   */
+  function holdPair(release: (t: Transaction) => Promise<void>) {
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const done = sequelize.transaction(async (t) => {
+      await sequelize.query(`UPDATE pair SET n = n WHERE id = 1`, { transaction: t });
+      locked();
+      await release(t);
+    });
+    return { holding, done };
+  }
+
+  /** Someone waits for an ACCESS EXCLUSIVE lock on `pair` right now (pg_locks). */
+  async function ddlWaiting(): Promise<boolean> {
+    const [row] = await sequelize.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+        WHERE c.relname = 'pair' AND l.mode = 'AccessExclusiveLock' AND NOT l.granted`,
+      { type: QueryTypes.SELECT },
+    );
+    return row!.n > 0;
   }
 
   it('when two plain transactions deadlock, then one fails with a retryable conflict', async () => {
-    const results = await Promise.allSettled([crossed('plain', 1, 2), crossed('plain', 2, 1)]);
+    const results = await Promise.allSettled(crossedPair('plain'));
     const failures = results.filter((r) => r.status === 'rejected');
     expect(failures).to.have.length(1);
     const reason = (failures[0] as PromiseRejectedResult).reason;
@@ -53,7 +96,7 @@ describe('retrying transactions that lose a race', () => {
         type: QueryTypes.SELECT,
       },
     );
-    await Promise.all([crossed(transactionWithRetry, 1, 2), crossed(transactionWithRetry, 2, 1)]);
+    await Promise.all(crossedPair(transactionWithRetry));
     const [after] = await sequelize.query<{ total: number }>(
       `SELECT sum(n)::int AS total FROM pair`,
       {
@@ -74,18 +117,18 @@ describe('retrying transactions that lose a race', () => {
   });
 
   it('when DDL meets a long transaction, then it waits its turn in short tries and succeeds once the lock is free', async () => {
-    const holder = sequelize.transaction(async (t) => {
-      await sequelize.query(`UPDATE pair SET n = n WHERE id = 1`, { transaction: t });
-      await sleep(700);
-    });
-    await sleep(50);
+    // The holder lets go once it has seen the DDL queue behind it (a short try in progress).
+    const holder = holdPair(() =>
+      eventually(ddlWaiting, { timeoutMs: 10_000, intervalMs: 10, what: 'the DDL waits' }),
+    );
+    await holder.holding;
     await runShortLockDdl(sequelize, {
       locks: ['pair IN ACCESS EXCLUSIVE MODE'],
       statements: [`ALTER TABLE pair ADD COLUMN note text`],
       lockTimeoutMs: 100,
       attempts: 30,
     });
-    await holder;
+    await holder.done;
     const columns = await sequelize.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'pair' ORDER BY 1`,
       { type: QueryTypes.SELECT },
@@ -94,18 +137,19 @@ describe('retrying transactions that lose a race', () => {
   });
 
   it('when the lock never comes within the attempts, then it fails with a lock conflict and changes nothing', async () => {
-    const holder = sequelize.transaction(async (t) => {
-      await sequelize.query(`UPDATE pair SET n = n WHERE id = 1`, { transaction: t });
-      await sleep(800);
-    });
-    await sleep(50);
+    // The holder lets go only after the DDL gave up.
+    let ddlFinished!: () => void;
+    const finished = new Promise<void>((resolve) => (ddlFinished = resolve));
+    const holder = holdPair(() => finished);
+    await holder.holding;
     const failure = await runShortLockDdl(sequelize, {
       locks: ['pair IN ACCESS EXCLUSIVE MODE'],
       statements: [`ALTER TABLE pair ADD COLUMN never text`],
       lockTimeoutMs: 50,
       attempts: 2,
     }).catch((error: unknown) => error);
-    await holder;
+    ddlFinished();
+    await holder.done;
     expect(isLockConflict(failure)).to.equal(true);
     const columns = await sequelize.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'pair'`,

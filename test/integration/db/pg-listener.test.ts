@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createPgListener } from '../../../src/lib/pg/pg-listener.js';
 import { testDatabaseUrl } from '../../helpers/database.js';
+import { eventually } from '../../helpers/eventually.js';
 
 describe('createPgListener (LISTEN with reconnection)', () => {
   let admin: pg.Client;
@@ -18,14 +19,6 @@ describe('createPgListener (LISTEN with reconnection)', () => {
         )
       ).rows[0]?.n,
     );
-  async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await sleep(20);
-    }
-  }
-
   before(async () => {
     admin = new pg.Client({ connectionString: testDatabaseUrl() });
     await admin.connect();

@@ -47,7 +47,7 @@ describe('proxy admin API', () => {
     const before = await call('/readyz', { token: null });
     expect(before.status).to.equal(503);
     expect(await before.json()).to.deep.include({ status: 'starting', policy_version: 0 });
-    await deps.policyStore.start();
+    await deps.start();
     const after = await call('/readyz', { token: null });
     expect(after.status).to.equal(200);
     expect(await after.json()).to.deep.equal({

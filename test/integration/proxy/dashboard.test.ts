@@ -59,7 +59,7 @@ describe('proxy dashboard (admin port)', () => {
       DATABASE_URL: db.url,
       PROXY_DASHBOARD_PERCENT_STEP: '5',
     }));
-    await deps.policyStore.start();
+    await deps.start();
   });
   after(async () => {
     await drain(server, 500);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { AppDeps } from '../../../src/deps.js';
 import { createSettingsRepository } from '../../../src/settings/settings-repository.js';
 import type { UserStoreKind } from '../../../src/settings/settings-repository.js';
+import { eventually } from '../../helpers/eventually.js';
 import { phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
 
@@ -68,9 +69,10 @@ describe('user_store propagation to every instance', () => {
             )
           ).rows[0]?.n,
         );
-      for (let waited = 0; (await listening()) < 3 && waited < 5000; waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually(async () => (await listening()) >= 3, {
+        intervalMs: 20,
+        what: 'three LISTEN connections',
+      });
       const { rows } = await admin.query<{ ended: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
           WHERE application_name = 'authshift-settings-listen' AND datname = current_database()`,
