@@ -28,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
       service: deps.legacyAuth,
       passport: deps.passport,
       portable: deps.sessions,
+      throttles: deps.throttles,
     }),
   );
 
