@@ -116,7 +116,7 @@ export function buildDeps(
         calibrated = true;
         background.run('calibrating the login timing floor', () => timing.calibrate());
       }
-      return timing.slowestMs();
+      return timing.floorMs();
     },
   });
   const legacyUsers = createLegacyUserRepository({ models, clock });

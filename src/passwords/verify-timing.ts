@@ -6,17 +6,23 @@ import type { PasswordHasher } from './password-hasher.js';
  * verification of each kind takes (the median of the recent ones, per format and cost: a median,
  * because the first verification also starts the hashing threads), so that a failed login
  * can be made to last as long as the slowest kind (src/rate-limit/throttles.ts pads to
- * `slowestMs`). A stored hash that cannot be verified at all (no password, unknown format) costs a
+ * `floorMs`). A stored hash that cannot be verified at all (no password, unknown format) costs a
  * dummy verification too, as an unknown e-mail does, instead of answering at once.
  */
 export interface TimedHasher {
   hasher: PasswordHasher;
-  /** The recent median of the slowest kind of verification seen so far (0 before any). */
-  slowestMs(): number;
+  /**
+   * How long a failed login should last: the recent median of the slowest kind of verification
+   * seen so far, plus a margin (0 before any), so that the slowest kind's own logins, which add a
+   * lookup and the machine's noise to the verification, are padded to it as well.
+   */
+  floorMs(): number;
   /** Measures the configured kinds once (argon2id and bcrypt), so the floor is right from the start. */
   calibrate(): Promise<void>;
 }
 
+/** The floor over the slowest kind's median: most of that kind's own attempts end below it. */
+const MARGIN = 1.25;
 /** Measurements kept per kind. */
 const SAMPLES = 15;
 /** Verifications of each configured kind that calibrate() measures (enough for a median). */
@@ -67,7 +73,7 @@ export function withVerifyTiming(inner: PasswordHasher): TimedHasher {
 
   return {
     hasher,
-    slowestMs: () => Math.max(0, ...[...samples.values()].map(median)),
+    floorMs: () => MARGIN * Math.max(0, ...[...samples.values()].map(median)),
     async calibrate() {
       const hashes = [
         await inner.hash('authshift-other'),

@@ -223,6 +223,26 @@ describe('/fu_auth rate limits', () => {
     expect(waits).to.deep.equal([250, 500, 1000, 1000]);
   });
 
+  it('when a login fails, then it is answered no sooner than the timing floor; a success is not held back', async () => {
+    for (const enabled of [true, false]) {
+      const waits: number[] = [];
+      const throttles = createThrottles(
+        t.deps.limiter,
+        { ...t.deps.config.fuAuth.rateLimit, enabled },
+        { failureFloorMs: () => 5000, pause: async (ms) => void waits.push(ms) },
+      );
+      await throttles
+        .login(uniqueIp(), uniqueEmail('floor'), () =>
+          Promise.reject(new AppError('LOGIN_BAD_CREDENTIALS')),
+        )
+        .catch(() => undefined);
+      expect(waits, `enabled=${enabled}`).to.have.length(1);
+      expect(waits[0]).to.be.within(4000, 5000);
+      await throttles.login(uniqueIp(), uniqueEmail('floor'), async () => 'ok');
+      expect(waits).to.have.length(1);
+    }
+  });
+
   it('when rate limiting is switched off, then nothing is refused', async () => {
     const open = buildTestDeps({
       env: { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_LOGIN_PER_IP: '1/60' },
