@@ -69,13 +69,12 @@ export function createThrottles(
   const floor = options.failureFloorMs ?? (() => 0);
 
   /** Runs `attempt`; a failure is answered no sooner than the floor, whatever made it fail. */
-  async function flat<T>(attempt: () => Promise<T>, onFailure: () => Promise<void>): Promise<T> {
+  async function flat<T>(attempt: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       return await attempt();
     } catch (error) {
       if (isFailure(error)) {
-        await onFailure();
         const rest = floor() - (performance.now() - started);
         if (rest > 0) await pause(rest);
       }
@@ -85,7 +84,7 @@ export function createThrottles(
 
   if (!config.enabled) {
     return {
-      login: (_ip, _email, attempt) => flat(attempt, async () => undefined),
+      login: (_ip, _email, attempt) => flat(attempt),
       register: async () => undefined,
       forgotPassword: async () => undefined,
     };
@@ -109,20 +108,18 @@ export function createThrottles(
         config.loginSlowdownMaxMs,
       );
       if (delay > 0) await pause(delay);
-      let succeeded = false;
+      let result: Awaited<ReturnType<typeof attempt>>;
       try {
-        const result = await flat(attempt, async () => undefined);
-        succeeded = true;
-        return result;
+        result = await flat(attempt);
       } catch (error) {
-        // Our own failure (5xx) is no guess: give both reservations back.
+        // Our own failure (5xx) is no guess: give both counts back.
         if (!isFailure(error))
           await Promise.all([limiter.refund(pairKey), limiter.refund(accountKey)]);
         throw error;
-      } finally {
-        // A success forgets this address's failures and gives back its own account count.
-        if (succeeded) await Promise.all([limiter.clear(pairKey), limiter.refund(accountKey)]);
       }
+      // A success forgets this address's failures and gives back its own count on the account.
+      await Promise.all([limiter.clear(pairKey), limiter.refund(accountKey)]);
+      return result;
     },
     async register(ip) {
       refuse(await limiter.hit(`register:ip:${addressOf(ip)}`, config.registerPerIp));
