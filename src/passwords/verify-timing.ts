@@ -3,8 +3,8 @@ import type { PasswordHasher } from './password-hasher.js';
 
 /**
  * Flat login timing, the hasher's half (docs/security.md "Timing"): it learns how long a
- * verification of each kind takes (the median of the recent ones, per format and cost: a median,
- * because the first verification also starts the hashing threads), so that a failed login
+ * verification of each kind takes (a percentile of the recent ones, per format and cost, not the
+ * latest: the first verification also starts the hashing threads), so that a failed login
  * can be made to last as long as the slowest kind (src/rate-limit/throttles.ts pads to
  * `floorMs`). A stored hash that cannot be verified at all (no password, unknown format) costs a
  * dummy verification too, as an unknown e-mail does, instead of answering at once.
@@ -12,8 +12,8 @@ import type { PasswordHasher } from './password-hasher.js';
 export interface TimedHasher {
   hasher: PasswordHasher;
   /**
-   * How long a failed login should last: the recent median of the slowest kind of verification
-   * seen so far, plus a margin (0 before any), so that the slowest kind's own logins, which add a
+   * How long a failed login should last: the 90th percentile of the slowest kind's recent
+   * verifications, plus 10 % (0 before any), so that the slowest kind's own logins, which add a
    * lookup and the machine's noise to the verification, are padded to it as well.
    */
   floorMs(): number;
@@ -21,16 +21,23 @@ export interface TimedHasher {
   calibrate(): Promise<void>;
 }
 
-/** The floor over the slowest kind's median: most of that kind's own attempts end below it. */
-const MARGIN = 1.25;
+/**
+ * The floor: a high percentile of the slowest kind's recent times, plus a margin, so that nearly
+ * every attempt of every kind ends below it and what a client sees is the floor alone; over many
+ * samples it moves slowly, so every class meets the same floor.
+ */
+const PERCENTILE = 0.9;
+const MARGIN = 1.1;
+/** Samples of a kind before its percentile is trusted over its median. */
+const ENOUGH = 20;
 /** Measurements kept per kind. */
-const SAMPLES = 15;
+const SAMPLES = 64;
 /** Verifications of each configured kind that calibrate() measures (enough for a median). */
 const CALIBRATION_ROUNDS = 3;
 
-function median(values: readonly number[]): number {
+function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
 /** The cost class of a stored hash: its format and parameters, never the salt or digest. */
@@ -73,7 +80,16 @@ export function withVerifyTiming(inner: PasswordHasher): TimedHasher {
 
   return {
     hasher,
-    floorMs: () => MARGIN * Math.max(0, ...[...samples.values()].map(median)),
+    floorMs: () =>
+      MARGIN *
+      Math.max(
+        0,
+        // Until a kind has enough samples its median is used: a high percentile of a few would
+        // be the first one, which also started the hashing threads.
+        ...[...samples.values()].map((recent) =>
+          percentile(recent, recent.length >= ENOUGH ? PERCENTILE : 0.5),
+        ),
+      ),
     async calibrate() {
       const hashes = [
         await inner.hash('authshift-other'),
