@@ -38,8 +38,10 @@ export interface RateLimiter {
    * The verdicts of claims that did not run are undefined.
    */
   admit(claims: readonly Claim[]): Promise<(Verdict | undefined)[]>;
-  /** Gives back one counted hit (a reservation whose work turned out not to count). */
-  refund(key: string): Promise<void>;
+  /** Gives back one counted hit on each key (reservations whose work turned out not to count). */
+  refund(...keys: string[]): Promise<void>;
+  /** Clears one key and gives back one hit on another, in one round trip (a login's success). */
+  clearAndRefund(clearKey: string, refundKey: string): Promise<void>;
   clear(key: string): Promise<void>;
   /** Removes windows older than `olderThanSeconds`. */
   prune(olderThanSeconds: number): Promise<void>;
@@ -139,10 +141,17 @@ export function createRateLimiter({
       return verdict!;
     },
     admit,
-    async refund(key) {
+    async refund(...keys) {
       await sequelize.query(
-        'UPDATE fu_rate_limits SET hits = hits - 1 WHERE key = :key AND hits > 0',
-        { replacements: { key } },
+        'UPDATE fu_rate_limits SET hits = hits - 1 WHERE key IN (:keys) AND hits > 0',
+        { replacements: { keys } },
+      );
+    },
+    async clearAndRefund(clearKey, refundKey) {
+      await sequelize.query(
+        `WITH cleared AS (DELETE FROM fu_rate_limits WHERE key = :clearKey)
+         UPDATE fu_rate_limits SET hits = hits - 1 WHERE key = :refundKey AND hits > 0`,
+        { replacements: { clearKey, refundKey } },
       );
     },
     async clear(key) {

@@ -113,12 +113,11 @@ export function createThrottles(
         result = await flat(attempt);
       } catch (error) {
         // Our own failure (5xx) is no guess: give both counts back.
-        if (!isFailure(error))
-          await Promise.all([limiter.refund(pairKey), limiter.refund(accountKey)]);
+        if (!isFailure(error)) await limiter.refund(pairKey, accountKey);
         throw error;
       }
       // A success forgets this address's failures and gives back its own count on the account.
-      await Promise.all([limiter.clear(pairKey), limiter.refund(accountKey)]);
+      await limiter.clearAndRefund(pairKey, accountKey);
       return result;
     },
     async register(ip) {

@@ -108,6 +108,15 @@ describe('/fu_auth rate limits', () => {
     await login(uniqueIp(), email, password).expect(200);
   });
 
+  it("when a login succeeds from an address, then that address's earlier failures are forgotten", async () => {
+    const { email, password } = await createFuUser(t.deps);
+    const from = uniqueIp();
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 0; i < 2; i += 1) await login(from, email, 'wrong').expect(400);
+      await login(from, email, password).expect(200);
+    }
+  });
+
   it('when the facade login is throttled, then 429 in the legacy format with Retry-After', async () => {
     const legacy = await createLegacyUser(t.deps.sequelize);
     const from = uniqueIp();
