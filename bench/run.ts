@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   login: () => import('./login.js'),
   migration: () => import('./migration.js'),
   proxy: () => import('./proxy.js'),
+  timing: () => import('./timing.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

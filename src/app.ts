@@ -32,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
       service: deps.legacyAuth,
       passport: deps.passport,
       portable: deps.sessions,
+      throttles: deps.throttles,
     }),
   );
 

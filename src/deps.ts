@@ -37,6 +37,10 @@ import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
 import type { FuAuthHooks } from './fu-auth/hooks.js';
 import { buildPortableSessions, buildSessionBasics } from './sessions/build-sessions.js';
 import type { PortableSessions } from './sessions/portable-sessions.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
+import { createThrottles, type Throttles } from './rate-limit/throttles.js';
+import { withVerifyTiming } from './passwords/verify-timing.js';
+import { createBackgroundWork, type BackgroundWork } from './lib/background-work.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,6 +59,11 @@ export interface AppDeps {
   /** Both engines' sessions, honoured everywhere (src/sessions). */
   sessions: PortableSessions;
   fuAuth: FuAuth;
+  /** Counts for every rate limit (PostgreSQL), and the limits all login routes share. */
+  limiter: RateLimiter;
+  throttles: Throttles;
+  /** Work a response does not wait for (the e-mails of forgot-password, say); drained on close. */
+  background: BackgroundWork;
   readiness: Readiness;
   /** Follows the user-store setting (resolves after its first read) and sweeps rate limits; idempotent. */
   start(): Promise<void>;
@@ -92,12 +101,28 @@ export function buildDeps(
     threads: config.passwordHashing.threads ?? DEFAULT_HASH_POOL.threads,
     nice: config.passwordHashing.nice,
   });
-  const hasher =
+  // Every verification is timed, so a failed login can last as long as the slowest kind.
+  const timing = withVerifyTiming(
     overrides.hasher ??
-    createPasswordHasher(
-      { argon2: config.fuAuth.argon2, bcryptRounds: config.legacy.bcryptRounds },
-      hashPool,
-    );
+      createPasswordHasher(
+        { argon2: config.fuAuth.argon2, bcryptRounds: config.legacy.bcryptRounds },
+        hashPool,
+      ),
+  );
+  const { hasher } = timing;
+  const background = createBackgroundWork(logger);
+  const limiter = createRateLimiter({ sequelize, clock });
+  let calibrated = false;
+  const throttles = createThrottles(limiter, config.fuAuth.rateLimit, {
+    failureFloorMs: () => {
+      // The first login measures the configured hash kinds, off the request's path.
+      if (!calibrated) {
+        calibrated = true;
+        background.run('calibrating the login timing floor', () => timing.calibrate());
+      }
+      return timing.floorMs();
+    },
+  });
   const legacyUsers = createLegacyUserRepository({ models, clock });
   const transact: Transact = (work) => transactionWithRetry(sequelize, work);
   const basics = buildSessionBasics(config, sequelize, clock);
@@ -112,6 +137,8 @@ export function buildDeps(
     sessions: basics.ender,
     routeClaims: basics.claims,
     readCredentials: basics.readCredentials,
+    throttles,
+    background,
     ...(overrides.fuHooks ? { hooks: overrides.fuHooks } : {}),
   });
   const legacyAuth = createLegacyAuthService({
@@ -160,10 +187,13 @@ export function buildDeps(
     session,
     sessions,
     fuAuth,
+    limiter,
+    throttles,
+    background,
     readiness: createReadiness(sequelize, shippedMigrations()),
     start() {
       pruneRateLimits ??= setInterval(() => {
-        fuAuth.limiter
+        limiter
           .prune(longestWindow)
           .catch((error: unknown) => logger.warn({ err: error }, 'pruning rate limits failed'));
       }, RATE_LIMIT_PRUNE_MS).unref();
@@ -172,6 +202,7 @@ export function buildDeps(
     },
     async close() {
       clearInterval(pruneRateLimits);
+      await background.drain();
       store.close();
       await fuAuth.userStore.stop();
       // Requests whose clients hung up still run after the HTTP drain: let them finish first.

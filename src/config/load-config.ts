@@ -45,7 +45,12 @@ export interface Config {
     rateLimit: {
       enabled: boolean;
       loginPerIp: RateRule;
+      /** Failures per (account, client address): that address is refused past it. */
       loginFailuresPerAccount: RateRule;
+      /** Failures per account from every address: past it, attempts are slowed, never refused. */
+      loginSlowdownPerAccount: RateRule;
+      loginSlowdownMaxMs: number;
+      registerPerIp: RateRule;
       forgotPerIp: RateRule;
       forgotPerAccount: RateRule;
     };
@@ -104,6 +109,9 @@ function toConfig(e: Env): Config {
         enabled: e.RATE_LIMIT_ENABLED,
         loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
         loginFailuresPerAccount: e.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+        loginSlowdownPerAccount: e.RATE_LIMIT_LOGIN_SLOWDOWN_PER_ACCOUNT,
+        loginSlowdownMaxMs: e.RATE_LIMIT_LOGIN_SLOWDOWN_MAX_MS,
+        registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
         forgotPerIp: e.RATE_LIMIT_FORGOT_PER_IP,
         forgotPerAccount: e.RATE_LIMIT_FORGOT_PER_ACCOUNT,
       },

@@ -118,11 +118,18 @@ export const envSchema = z.object({
   // new one is taken. Manual snapshots are never dropped automatically.
   SNAPSHOT_KEEP_AUTOMATIC: positiveInt(5),
 
-  // Login and forgot-password throttling (contracts/fu_auth.md, deliberate deviation), counted in
-  // PostgreSQL so every instance shares the counts. An office behind one IP must not notice it.
+  // Login, registration and forgot-password throttling on both engines and the facade
+  // (docs/security.md "Rate limits and lockout"), counted in PostgreSQL so every instance shares
+  // the counts. An office behind one IP must not notice it.
   RATE_LIMIT_ENABLED: boolFlag(true),
   RATE_LIMIT_LOGIN_PER_IP: rateRule('300/60'),
+  // Failed logins for one account from one client address: that address is refused (429).
   RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: rateRule('10/900'),
+  // Failed logins for one account from all addresses together: past MAX, every attempt on the
+  // account waits a doubling delay (up to RATE_LIMIT_LOGIN_SLOWDOWN_MAX_MS), never a lock.
+  RATE_LIMIT_LOGIN_SLOWDOWN_PER_ACCOUNT: rateRule('50/3600'),
+  RATE_LIMIT_LOGIN_SLOWDOWN_MAX_MS: positiveInt(8000),
+  RATE_LIMIT_REGISTER_PER_IP: rateRule('30/60'),
   RATE_LIMIT_FORGOT_PER_IP: rateRule('60/60'),
   RATE_LIMIT_FORGOT_PER_ACCOUNT: rateRule('5/900'),
 

@@ -18,8 +18,8 @@ import type { FuAuthDeps } from './fu-auth-deps.js';
 import type { FuAuthHooks } from './hooks.js';
 import { createMailHooks } from './mail/mail-hooks.js';
 import { createMailer } from './mail/mailer.js';
-import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
-import { createThrottles } from './rate-limit/throttles.js';
+import type { Throttles } from '../rate-limit/throttles.js';
+import type { BackgroundWork } from '../lib/background-work.js';
 import { createActionTokens } from './strategies/action-tokens.js';
 import { createDatabaseStrategy } from './strategies/database-strategy.js';
 import { createJwtStrategy } from './strategies/jwt-strategy.js';
@@ -46,7 +46,6 @@ export interface FuAuth {
   legacyObserver: LegacyWriteObserver;
   /** Who holds an address, by the active store's rule, for the legacy engine's registrations. */
   addressClaims: AddressClaims;
-  limiter: RateLimiter;
   /** Follows the `user_store` setting; started by deps.start(), stopped by deps.close(). */
   userStore: UserStoreFollower;
 }
@@ -65,8 +64,12 @@ export function buildFuAuth(input: {
   sessions: SessionEnder;
   routeClaims: RouteClaims;
   readCredentials: CredentialReader;
+  /** The limits every engine shares (src/rate-limit). */
+  throttles: Throttles;
+  /** Where forgot-password and request-verify-token do their work after answering. */
+  background: BackgroundWork;
 }): FuAuth {
-  const { config, sequelize, clock, hasher } = input;
+  const { config, sequelize, clock, hasher, throttles } = input;
   const settings = config.fuAuth;
   const fuUsers = createSplitUserStore({ sequelize, clock, writeBack: settings.legacyWriteBack });
   const users = createConsolidatedUserStore({
@@ -133,8 +136,6 @@ export function buildFuAuth(input: {
     signIn: createOAuthSignIn({ store, manager, accounts: oauthAccounts, hooks }),
     accounts: oauthAccounts,
   };
-  const limiter = createRateLimiter({ sequelize, clock });
-  const throttles = createThrottles(limiter, settings.rateLimit);
   const facadeSession = {
     service: createFacadeService({
       store,
@@ -154,6 +155,7 @@ export function buildFuAuth(input: {
       database,
       authenticator: createAuthenticator({ jwt, database }),
       throttles,
+      background: input.background,
       hooks,
       requiresVerification: settings.requiresVerification,
       cookie: { maxAgeSeconds: settings.cookieMaxAgeSeconds, secure: settings.cookieSecure },
@@ -182,7 +184,6 @@ export function buildFuAuth(input: {
       passwordChanged: (user, legacyHash, transaction) =>
         store().followLegacyPassword(user.id, legacyHash, transaction),
     },
-    limiter,
     userStore,
   };
 }

@@ -2,7 +2,8 @@ import type { Authenticator } from './authenticator.js';
 import type { FuAuthHooks } from './hooks.js';
 import type { CookieSettings } from './http/transports.js';
 import type { OAuthDeps } from './oauth/oauth-deps.js';
-import type { Throttles } from './rate-limit/throttles.js';
+import type { Throttles } from '../rate-limit/throttles.js';
+import type { BackgroundWork } from '../lib/background-work.js';
 import type { TokenStrategy } from './strategies/jwt-strategy.js';
 import type { UserStore } from './store/user-store.js';
 import type { UserManager } from './user-manager.js';
@@ -19,6 +20,8 @@ export interface FuAuthDeps {
   database: TokenStrategy;
   authenticator: Authenticator;
   throttles: Throttles;
+  /** Work after the answer: forgot-password and request-verify-token answer before it. */
+  background: BackgroundWork;
   hooks: FuAuthHooks;
   /** FU_REQUIRES_VERIFICATION: both the auth and the users router (upstream's per-router flag). */
   requiresVerification: boolean;

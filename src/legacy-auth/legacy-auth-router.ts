@@ -13,6 +13,7 @@ import type { LegacyUserRecord } from '../users/legacy-user.js';
 import { accountPublicUser } from '../sessions/account.js';
 import { addLegacySessionRoutes } from '../sessions/legacy-session-routes.js';
 import type { PortableSessions } from '../sessions/portable-sessions.js';
+import type { Throttles } from '../rate-limit/throttles.js';
 import type { LegacyAuthService } from './legacy-auth-service.js';
 import type { createPassport } from './passport.js';
 import { loginBody, registerBody } from './schemas.js';
@@ -21,12 +22,15 @@ export interface LegacyAuthRouterDeps {
   service: LegacyAuthService;
   passport: ReturnType<typeof createPassport>;
   portable: PortableSessions;
+  /** The limits the facade and `/fu_auth` share (src/rate-limit). */
+  throttles: Throttles;
 }
 
 export function createLegacyAuthRouter({
   service,
   passport,
   portable,
+  throttles,
 }: LegacyAuthRouterDeps): Router {
   const router = express.Router();
   // Logins start an express-session one, so they always run the whole chain; every other route
@@ -74,9 +78,11 @@ export function createLegacyAuthRouter({
     ...startsSession,
     ...readLegacyBody(LEGACY_LOGIN_BODY),
     async (req, res) => {
-      const { password } = parseInput(loginBody, req.body ?? {});
-      const user = await authenticateLocal(passport, req, res);
-      res.status(200).json({ user: await loggedIn(req, res, user, password) });
+      const body = parseInput(loginBody, req.body ?? {});
+      const user = await throttles.login(req.ip, body.email, () =>
+        authenticateLocal(passport, req, res),
+      );
+      res.status(200).json({ user: await loggedIn(req, res, user, body.password) });
     },
   );
 
@@ -86,6 +92,7 @@ export function createLegacyAuthRouter({
     ...readLegacyBody(LEGACY_JSON_BODY),
     async (req, res) => {
       const body = parseInput(registerBody, req.body ?? {});
+      await throttles.register(req.ip);
       const user = await service.register(body);
       res.status(201).json({ user: await loggedIn(req, res, user) });
     },

@@ -72,8 +72,12 @@ export interface OutboxMessage {
   text: string;
 }
 
-/** Messages sent to `to`, oldest first (file names start with the time they were written). */
+/**
+ * Messages sent to `to`, oldest first (file names start with the time they were written), once
+ * the work that answered requests left behind (forgot-password's e-mail, say) has finished.
+ */
 export async function outboxFor(deps: AppDeps, to: string): Promise<OutboxMessage[]> {
+  await deps.background.drain();
   const dir = deps.config.mail.outboxDir;
   const files = (await readdir(dir).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.json'))

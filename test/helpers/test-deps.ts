@@ -21,6 +21,7 @@ export const TEST_ENV: Record<string, string> = {
   // Every test logs in from 127.0.0.1: the rate-limit tests set their own limits and client IPs.
   RATE_LIMIT_LOGIN_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_IP: '1000000/60',
+  RATE_LIMIT_REGISTER_PER_IP: '1000000/60',
   RATE_LIMIT_FORGOT_PER_ACCOUNT: '1000/60',
   MAIL_OUTBOX_DIR: TEST_OUTBOX_DIR,
 };

@@ -18,7 +18,7 @@ import type { Logger } from '../../lib/logger.js';
 import { accountPublicUser } from '../../sessions/account.js';
 import { addLegacySessionRoutes } from '../../sessions/legacy-session-routes.js';
 import type { PortableSessions } from '../../sessions/portable-sessions.js';
-import type { Throttles } from '../rate-limit/throttles.js';
+import type { Throttles } from '../../rate-limit/throttles.js';
 import { readFacadeToken, setFacadeCookie, type FacadeCookieSettings } from './facade-cookie.js';
 import type { FacadeAccount, FacadeService } from './facade-service.js';
 import type { FacadeSessionStore } from './facade-session-store.js';
@@ -84,7 +84,9 @@ export function createFacadeRouter(deps: FacadeRouterDeps): Router {
   });
 
   router.post('/register', ...readLegacyBody(LEGACY_JSON_BODY), async (req, res) => {
-    const account = await deps.service.register(parseInput(registerBody, req.body ?? {}));
+    const body = parseInput(registerBody, req.body ?? {});
+    await deps.throttles.register(req.ip);
+    const account = await deps.service.register(body);
     res.status(201).json({ user: await startSession(req, res, account) });
   });
 

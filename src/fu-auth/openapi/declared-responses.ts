@@ -94,7 +94,7 @@ export const UNAUTHORIZED: DeclaredResponse = { description: 'Missing token or i
 export const NOT_A_SUPERUSER: DeclaredResponse = { description: 'Not a superuser.' };
 export const USER_NOT_FOUND: DeclaredResponse = { description: 'The user does not exist.' };
 
-/** Ours (rate-limit/throttles.ts); upstream has no rate limit. */
+/** Ours (src/rate-limit/throttles.ts); upstream has no rate limit. */
 export const TOO_MANY_REQUESTS: DeclaredResponse = {
   description: 'Too Many Requests',
   model: 'ErrorModel',

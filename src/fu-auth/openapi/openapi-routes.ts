@@ -103,7 +103,7 @@ export const ROUTES: RouteSpec[] = [
     status: 201,
     responseModel: 'UserRead',
     body: { model: 'UserCreate' },
-    responses: { 400: REGISTER_BAD_REQUEST },
+    responses: { 400: REGISTER_BAD_REQUEST, 429: TOO_MANY_REQUESTS },
   },
   {
     method: 'post',

@@ -12,6 +12,7 @@ import { userCreate } from '../validation/schemas.js';
 export function addRegisterRoutes(router: Router, deps: FuAuthDeps): void {
   router.post('/register', ...jsonBody(), async (req, res) => {
     const body = modelBody(userCreate, bodyInput(req));
+    await deps.throttles.register(req.ip);
     const user = await deps.manager.create(
       { email: body.email, password: body.password },
       requestInfo(req),

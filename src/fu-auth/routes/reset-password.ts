@@ -7,15 +7,18 @@ import { sendJson } from '../http/send.js';
 import { emailBody, resetPasswordBody } from '../validation/schemas.js';
 
 /**
- * `POST /forgot-password` always answers `202 null` (unknown, inactive or not: no enumeration);
- * the token only ever travels through the hook. `POST /reset-password` answers `200 null`.
+ * `POST /forgot-password` always answers `202 null` (unknown, inactive or not: no enumeration),
+ * and answers before the lookup, the token and the e-mail, which run after it (their time would
+ * tell known addresses from unknown ones). The token only ever travels through the hook.
+ * `POST /reset-password` answers `200 null`.
  */
 export function addResetPasswordRoutes(router: Router, deps: FuAuthDeps): void {
   router.post('/forgot-password', ...jsonBody(), async (req, res) => {
     const { email } = embeddedBody(emailBody, bodyInput(req));
     await deps.throttles.forgotPassword(req.ip, email);
-    await deps.manager.forgotPassword(email, requestInfo(req));
+    const info = requestInfo(req);
     sendJson(res, 202, null);
+    deps.background.run('forgot-password', () => deps.manager.forgotPassword(email, info));
   });
 
   router.post('/reset-password', ...jsonBody(), async (req, res) => {

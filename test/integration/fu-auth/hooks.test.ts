@@ -75,6 +75,7 @@ describe('/fu_auth hooks', () => {
   it('when forgot-password and reset run, then onAfterForgotPassword(user, token) then onAfterResetPassword(user) fire, and no onAfterUpdate', async () => {
     const { email } = await createFuUser(t.deps);
     await request(t.app).post('/fu_auth/forgot-password').send({ email }).expect(202);
+    await t.deps.background.drain(); // the hook runs after the answer
     const forgot = callsFor(email).find((call) => call[0] === 'onAfterForgotPassword')!;
     const token = forgot[2] as string;
     await request(t.app)
@@ -91,6 +92,7 @@ describe('/fu_auth hooks', () => {
   it('when verification runs, then onAfterRequestVerify(user, token) then onAfterVerify(user), and no onAfterUpdate', async () => {
     const { email } = await createFuUser(t.deps);
     await request(t.app).post('/fu_auth/request-verify-token').send({ email }).expect(202);
+    await t.deps.background.drain(); // the hook runs after the answer
     const token = callsFor(email).find((call) => call[0] === 'onAfterRequestVerify')![2] as string;
     await request(t.app).post('/fu_auth/verify').send({ token }).expect(200);
     expect(names(email)).to.deep.equal([
@@ -118,6 +120,7 @@ describe('/fu_auth hooks', () => {
       .type('form')
       .send({ username: email, password: 'secret-password-xyz' });
     await request(t.app).post('/fu_auth/forgot-password').send({ email }).expect(202);
+    await t.deps.background.drain(); // the hook runs after the answer
     const token = callsFor(email).find((call) => call[0] === 'onAfterForgotPassword')![2] as string;
     const lines = log.lines().join('\n');
     expect(lines).to.not.contain('secret-password-xyz');

@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
+import { AppError } from '../../../src/errors/app-error.js';
+import { createThrottles } from '../../../src/rate-limit/throttles.js';
 import { manualClock } from '../../../src/lib/clock.js';
 import { createLegacyUser, uniqueEmail } from '../../helpers/factories.js';
 import { createFuUser } from '../../helpers/fu-auth.js';
@@ -52,30 +54,50 @@ describe('/fu_auth rate limits', () => {
     }
   });
 
-  it('when an account fails 3 times, then even the right password is refused with 429, from any IP, until the window ends', async () => {
+  it('when an account fails 3 times from one IP, then that IP is refused even the right password with 429 until the window ends', async () => {
     const { email, password } = await createFuUser(t.deps);
-    for (let i = 0; i < 3; i += 1) await login(uniqueIp(), email, 'wrong').expect(400);
-    const res = await login(uniqueIp(), email.toUpperCase(), password);
+    const from = uniqueIp();
+    for (let i = 0; i < 3; i += 1) await login(from, email, 'wrong').expect(400);
+    const res = await login(from, email.toUpperCase(), password);
     expect(res.status).to.equal(429);
     expect(Number(res.headers['retry-after'])).to.be.within(1, 900);
     clock.advance(900_000);
     try {
-      await login(uniqueIp(), email, password).expect(200);
+      await login(from, email, password).expect(200);
     } finally {
       clock.advance(-900_000);
     }
   });
 
+  it('when an account fails 10 times from one IP, then its owner still logs in from another IP (no lockout lever)', async () => {
+    const { email, password } = await createFuUser(t.deps);
+    const attacker = uniqueIp();
+    for (let i = 0; i < 10; i += 1) await login(attacker, email, 'wrong');
+    expect((await login(attacker, email, 'wrong')).status).to.equal(429);
+    await login(uniqueIp(), email, password).expect(200);
+  });
+
   it('when failures use other spellings of one address (case, Kelvin sign, IDN vs Punycode), then they count for the one account', async () => {
     const local = `k-${uniqueIp().replace(/\W/g, '')}`;
     const { email, password } = await createFuUser(t.deps, { email: `${local}@bücher.de` });
+    const from = uniqueIp();
     for (const spelling of [
       `${local.toUpperCase()}@bücher.de`,
       `\u212A${local.slice(1)}@xn--bcher-kva.de`,
       ` ${local}@XN--BCHER-KVA.DE`,
     ])
-      await login(uniqueIp(), spelling, 'wrong').expect(400);
-    expect((await login(uniqueIp(), email, password)).status).to.equal(429);
+      await login(from, spelling, 'wrong').expect(400);
+    expect((await login(from, email, password)).status).to.equal(429);
+  });
+
+  it('when more wrong passwords than the budget arrive at once, then at most the budget is evaluated', async () => {
+    const { email } = await createFuUser(t.deps);
+    const from = uniqueIp();
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, () => login(from, email, 'wrong')))
+    ).map((res) => res.status);
+    expect(statuses.filter((s) => s === 400)).to.have.length(3);
+    expect(statuses.filter((s) => s === 429)).to.have.length(9);
   });
 
   it('when a login succeeds, then earlier failures are forgotten', async () => {
@@ -86,17 +108,27 @@ describe('/fu_auth rate limits', () => {
     await login(uniqueIp(), email, password).expect(200);
   });
 
+  it("when a login succeeds from an address, then that address's earlier failures are forgotten", async () => {
+    const { email, password } = await createFuUser(t.deps);
+    const from = uniqueIp(); // five requests: the per-IP limit here is 5/60
+    for (let i = 0; i < 2; i += 1) await login(from, email, 'wrong').expect(400);
+    await login(from, email, password).expect(200);
+    // Without the success, these would be its 3rd and 4th failures: the 4th refused with 429.
+    for (let i = 0; i < 2; i += 1) await login(from, email, 'wrong').expect(400);
+  });
+
   it('when the facade login is throttled, then 429 in the legacy format with Retry-After', async () => {
     const legacy = await createLegacyUser(t.deps.sequelize);
+    const from = uniqueIp();
     for (let i = 0; i < 3; i += 1)
       await request(t.app)
         .post('/fu_auth/legacy/login')
-        .set('x-forwarded-for', uniqueIp())
+        .set('x-forwarded-for', from)
         .send({ email: legacy.email, password: 'wrong' })
         .expect(401);
     const res = await request(t.app)
       .post('/fu_auth/legacy/login')
-      .set('x-forwarded-for', uniqueIp())
+      .set('x-forwarded-for', from)
       .send({ email: legacy.email, password: legacy.password });
     expect(res.status).to.equal(429);
     expect(res.body).to.deep.equal({ error: 'too_many_requests' });
@@ -151,25 +183,73 @@ describe('/fu_auth rate limits', () => {
     }
   });
 
-  it('when a hit and a peek share one round trip, then only the hit counts and each verdict reads its own window', async () => {
-    const { limiter } = t.deps.fuAuth;
-    const hitKey = `test:hit:${uniqueIp()}`;
-    const peekKey = `test:peek:${uniqueIp()}`;
-    const hit = { key: hitKey, rule: { max: 2, windowSeconds: 60 } };
-    const peek = { key: peekKey, rule: { max: 2, windowSeconds: 60 } };
-    const [first, untouched] = await limiter.hitThenPeek(hit, peek);
-    expect([first.hits, first.limited, untouched.hits, untouched.limited]).to.deep.equal([
-      1,
+  it('when claims are admitted in one round trip, then a refused step stops the chain and a reservation never goes past its budget', async () => {
+    const { limiter } = t.deps;
+    const ipKey = `test:hit:${uniqueIp()}`;
+    const pairKey = `test:reserve:${uniqueIp()}`;
+    const tallyKey = `test:tally:${uniqueIp()}`;
+    const rule = { max: 2, windowSeconds: 60 };
+    const claims = [
+      { key: ipKey, rule: { max: 10, windowSeconds: 60 }, mode: 'hit' as const },
+      { key: pairKey, rule, mode: 'reserve' as const },
+      { key: tallyKey, rule, mode: 'hit' as const },
+    ];
+    const first = await limiter.admit(claims);
+    expect(first.map((v) => v?.hits)).to.deep.equal([1, 1, 1]);
+    await limiter.admit(claims);
+    const [ip, refused, untouched] = await limiter.admit(claims);
+    expect([ip!.hits, ip!.limited, refused!.hits, refused!.limited]).to.deep.equal([
+      3,
       false,
-      0,
-      false,
+      2,
+      true,
     ]);
-    await limiter.hit(peekKey, peek.rule);
-    await limiter.hit(peekKey, peek.rule);
-    await limiter.hitThenPeek(hit, peek);
-    const [third, full] = await limiter.hitThenPeek(hit, peek);
-    expect([third.hits, third.limited, full.hits, full.limited]).to.deep.equal([3, true, 2, true]);
-    expect(full.retryAfterSeconds).to.be.within(1, 60);
+    expect(refused!.retryAfterSeconds).to.be.within(1, 60);
+    expect(untouched, 'a step after a refused one does not run').to.equal(undefined);
+    await limiter.refund(pairKey);
+    const [, again, tally] = await limiter.admit(claims);
+    expect([again!.limited, tally!.hits]).to.deep.equal([false, 3]);
+  });
+
+  it('when failures from every address pass the account-wide mark, then attempts wait a doubling delay instead of being refused', async () => {
+    const waits: number[] = [];
+    const throttles = createThrottles(
+      t.deps.limiter,
+      {
+        ...t.deps.config.fuAuth.rateLimit,
+        loginSlowdownPerAccount: { max: 2, windowSeconds: 3600 },
+        loginSlowdownMaxMs: 1000,
+      },
+      { pause: async (ms) => void waits.push(ms) },
+    );
+    const email = uniqueEmail('slow');
+    const fail = () => Promise.reject(new AppError('LOGIN_BAD_CREDENTIALS'));
+    for (let i = 0; i < 6; i += 1)
+      await throttles.login(uniqueIp(), email, fail).catch((error: unknown) => {
+        expect(error).to.have.property('code', 'LOGIN_BAD_CREDENTIALS');
+      });
+    expect(await throttles.login(uniqueIp(), email, async () => 'owner')).to.equal('owner');
+    expect(waits).to.deep.equal([250, 500, 1000, 1000]);
+  });
+
+  it('when a login fails, then it is answered no sooner than the timing floor; a success is not held back', async () => {
+    for (const enabled of [true, false]) {
+      const waits: number[] = [];
+      const throttles = createThrottles(
+        t.deps.limiter,
+        { ...t.deps.config.fuAuth.rateLimit, enabled },
+        { failureFloorMs: () => 5000, pause: async (ms) => void waits.push(ms) },
+      );
+      await throttles
+        .login(uniqueIp(), uniqueEmail('floor'), () =>
+          Promise.reject(new AppError('LOGIN_BAD_CREDENTIALS')),
+        )
+        .catch(() => undefined);
+      expect(waits, `enabled=${enabled}`).to.have.length(1);
+      expect(waits[0]).to.be.within(4000, 5000);
+      await throttles.login(uniqueIp(), uniqueEmail('floor'), async () => 'ok');
+      expect(waits).to.have.length(1);
+    }
   });
 
   it('when rate limiting is switched off, then nothing is refused', async () => {

@@ -25,6 +25,9 @@ describe('configuration of the new engine', () => {
       enabled: true,
       loginPerIp: { max: 300, windowSeconds: 60 },
       loginFailuresPerAccount: { max: 10, windowSeconds: 900 },
+      loginSlowdownPerAccount: { max: 50, windowSeconds: 3600 },
+      loginSlowdownMaxMs: 8000,
+      registerPerIp: { max: 30, windowSeconds: 60 },
       forgotPerIp: { max: 60, windowSeconds: 60 },
       forgotPerAccount: { max: 5, windowSeconds: 900 },
     });
