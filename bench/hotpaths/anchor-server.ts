@@ -36,9 +36,19 @@ const Q = {
     name: 'fu_by_legacy',
     text: `SELECT ${FU_COLUMNS} FROM fu_users WHERE legacy_user_id = $1`,
   },
-  token: {
-    name: 'token',
-    text: 'SELECT user_id FROM fu_access_tokens WHERE token = $1 AND created_at >= $2',
+  // The token row and its user in one statement, as the monolith's user store reads it.
+  tokenUser: {
+    name: 'token_user',
+    text: `SELECT ${FU_COLUMNS} FROM fu_access_tokens t JOIN fu_users ON fu_users.id = t.user_id
+            WHERE t.token = $1 AND t.created_at >= $2`,
+  },
+  // The legacy row and its user in one statement (the monolith's getLegacyAccount).
+  account: {
+    name: 'account',
+    text: `SELECT u.id, u.email, u.full_name, u.is_active, u.role, to_json(f) AS fu
+             FROM users u LEFT JOIN (SELECT ${FU_COLUMNS} FROM fu_users) f
+               ON f.legacy_user_id = u.id
+            WHERE u.id = $1`,
   },
   session: {
     name: 'session',
@@ -104,10 +114,10 @@ async function fuFromCookie(cookies: Record<string, string | undefined>) {
   const token = cookies[FU_AUTH_COOKIE];
   if (!token) return null;
   const notBefore = new Date(Date.now() - config.fuAuth.dbTokenLifetimeSeconds * 1000);
-  const row = await one<{ user_id: string }>(Q.token, [token, notBefore]);
-  return row ? one<FuRow>(Q.fuById, [row.user_id]) : null;
+  return one<FuRow>(Q.tokenUser, [token, notBefore]);
 }
 
+/** A legacy session: passport's user row, then its new-engine user (two reads, as the monolith). */
 async function accountOfLegacyId(id: number): Promise<Account | null> {
   const legacy = await one<LegacyRow>(Q.legacyById, [id]);
   if (!legacy) return null;
@@ -135,7 +145,11 @@ async function legacySession(value: string): Promise<Account | null> {
 
 async function facadeSession(token: string): Promise<Account | null> {
   const row = await one<{ legacy_user_id: number }>(Q.facade, [token, new Date()]);
-  return row ? accountOfLegacyId(row.legacy_user_id) : null;
+  if (!row) return null;
+  const found = await one<LegacyRow & { fu: FuRow | null }>(Q.account, [row.legacy_user_id]);
+  if (!found) return null;
+  const { fu: user, ...legacy } = found;
+  return (user ? user.is_active : legacyActive(legacy)) ? { legacy, user } : null;
 }
 
 async function accountOfFuUser(user: FuRow | null): Promise<Account | null> {

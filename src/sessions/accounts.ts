@@ -25,9 +25,10 @@ export function createAccounts(deps: {
     async activeOf(legacy: LegacyUserRecord): Promise<Account | null> {
       return active(await of(legacy));
     },
+    /** The legacy row and its user in one statement (a facade session's every request). */
     async activeByLegacyId(legacyUserId: number): Promise<Account | null> {
-      const legacy = await deps.legacyUsers.findById(legacyUserId);
-      return legacy ? active(await of(legacy)) : null;
+      const account = await deps.store().getLegacyAccount(legacyUserId);
+      return account ? active(account) : null;
     },
     /** A new-engine user made outside this engine (no legacy id) has no legacy account. */
     async activeForUser(user: FuUser): Promise<Account | null> {
