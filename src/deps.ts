@@ -2,12 +2,12 @@
  * The composition root: the only place that creates Sequelize, pools, repositories and services.
  * Entry points call buildDeps(config); tests call it with overrides (clock, logger, hasher).
  */
-import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import type { RequestHandler } from 'express';
 import type { Config } from './config/load-config.js';
 import { initModels, type Models } from './db/models/index.js';
 import { busyConnections, createSequelize } from './db/sequelize.js';
+import { createPreparedRead } from './db/prepared-reads.js';
 import { waitUntilQuiet } from './lib/wait-until-quiet.js';
 import { transactionWithRetry } from './db/conflict-retry.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -42,7 +42,6 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   sequelize: Sequelize;
-  pool: pg.Pool;
   models: Models;
   hasher: PasswordHasher;
   legacyUsers: LegacyUserRepository;
@@ -76,13 +75,6 @@ export function buildDeps(
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, name: 'authshift' });
   const clock = overrides.clock ?? systemClock;
   const sequelize = createSequelize({ url: databaseUrl, poolMax: config.database.poolMax, logger });
-  // A small pg pool for what Sequelize does not do: the session store.
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: 5,
-    application_name: 'authshift-sessions',
-  });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle session-pool client failed'));
   const models = initModels(sequelize);
   const hashPool = createHashPool({
     threads: config.passwordHashing.threads ?? DEFAULT_HASH_POOL.threads,
@@ -132,7 +124,7 @@ export function buildDeps(
       .catch((error: unknown) => logger.warn({ err: error }, 'pruning rate limits failed'));
   }, RATE_LIMIT_PRUNE_MS);
   pruneRateLimits.unref();
-  const store = createSessionStore(pool);
+  const store = createSessionStore(createPreparedRead(sequelize));
   const session = createSessionMiddleware(store, {
     secret: config.legacy.sessionSecret,
     cookieSecure: config.legacy.cookieSecure,
@@ -154,7 +146,6 @@ export function buildDeps(
     logger,
     clock,
     sequelize,
-    pool,
     models,
     hasher,
     legacyUsers,
@@ -174,7 +165,7 @@ export function buildDeps(
         () => busyConnections(sequelize),
         () => hashPool.stats().running + hashPool.stats().queued,
       ]);
-      await Promise.allSettled([sequelize.close(), pool.end(), hashPool.close()]);
+      await Promise.allSettled([sequelize.close(), hashPool.close()]);
     },
   };
 }
