@@ -35,6 +35,7 @@ import { buildFuAuth, type FuAuth } from './fu-auth/build-fu-auth.js';
 import type { FuAuthHooks } from './fu-auth/hooks.js';
 import { buildPortableSessions, buildSessionBasics } from './sessions/build-sessions.js';
 import type { PortableSessions } from './sessions/portable-sessions.js';
+import { createAccounts } from './sessions/accounts.js';
 
 export interface AppDeps {
   config: Config;
@@ -130,12 +131,14 @@ export function buildDeps(
     cookieSecure: config.legacy.cookieSecure,
     maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
   });
-  const passport = createPassport(legacyAuth);
+  const accounts = createAccounts({ legacyUsers, store: fuAuth.deps.store });
+  // A legacy session's user and its new-engine user come in one read, which the resolver reuses.
+  const passport = createPassport(legacyAuth, accounts.sessionUser);
   const sessions = buildPortableSessions({
     config,
     clock,
     basics,
-    legacyUsers,
+    accounts,
     fuAuth,
     legacySessionChain: [session, passport.initialize(), passport.session()],
   });

@@ -32,17 +32,13 @@ const jwtKey = createSecretKey(Buffer.from(config.fuAuth.jwtSecret));
 const FU_COLUMNS = 'id, email, is_active, is_superuser, is_verified, legacy_user_id';
 const Q = {
   fuById: { name: 'fu_by_id', text: `SELECT ${FU_COLUMNS} FROM fu_users WHERE id = $1` },
-  fuByLegacyId: {
-    name: 'fu_by_legacy',
-    text: `SELECT ${FU_COLUMNS} FROM fu_users WHERE legacy_user_id = $1`,
-  },
   // The token row and its user in one statement, as the monolith's user store reads it.
   tokenUser: {
     name: 'token_user',
     text: `SELECT ${FU_COLUMNS} FROM fu_access_tokens t JOIN fu_users ON fu_users.id = t.user_id
             WHERE t.token = $1 AND t.created_at >= $2`,
   },
-  // The legacy row and its user in one statement (the monolith's getLegacyAccount).
+  // A legacy or facade session's account: the legacy row and its user in one statement.
   account: {
     name: 'account',
     text: `SELECT u.id, u.email, u.full_name, u.is_active, u.role, to_json(f) AS fu
@@ -117,11 +113,11 @@ async function fuFromCookie(cookies: Record<string, string | undefined>) {
   return one<FuRow>(Q.tokenUser, [token, notBefore]);
 }
 
-/** A legacy session: passport's user row, then its new-engine user (two reads, as the monolith). */
+/** A legacy account: its row and its new-engine user in one read (the monolith's getLegacyAccount). */
 async function accountOfLegacyId(id: number): Promise<Account | null> {
-  const legacy = await one<LegacyRow>(Q.legacyById, [id]);
-  if (!legacy) return null;
-  const user = await one<FuRow>(Q.fuByLegacyId, [id]);
+  const found = await one<LegacyRow & { fu: FuRow | null }>(Q.account, [id]);
+  if (!found) return null;
+  const { fu: user, ...legacy } = found;
   return (user ? user.is_active : legacyActive(legacy)) ? { legacy, user } : null;
 }
 
@@ -145,11 +141,7 @@ async function legacySession(value: string): Promise<Account | null> {
 
 async function facadeSession(token: string): Promise<Account | null> {
   const row = await one<{ legacy_user_id: number }>(Q.facade, [token, new Date()]);
-  if (!row) return null;
-  const found = await one<LegacyRow & { fu: FuRow | null }>(Q.account, [row.legacy_user_id]);
-  if (!found) return null;
-  const { fu: user, ...legacy } = found;
-  return (user ? user.is_active : legacyActive(legacy)) ? { legacy, user } : null;
+  return row ? accountOfLegacyId(row.legacy_user_id) : null;
 }
 
 async function accountOfFuUser(user: FuRow | null): Promise<Account | null> {
