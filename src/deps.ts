@@ -4,12 +4,12 @@
  * user-store follower's LISTEN, the rate-limit sweep) and `close()` ends it. Entry points call
  * buildDeps(config) then start(); tests call it with overrides (clock, logger, hasher).
  */
-import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import type { RequestHandler } from 'express';
 import type { Config } from './config/load-config.js';
 import { initModels, type Models } from './db/models/index.js';
 import { busyConnections, createSequelize } from './db/sequelize.js';
+import { createPreparedRead } from './db/prepared-reads.js';
 import { waitUntilQuiet } from './lib/wait-until-quiet.js';
 import { transactionWithRetry } from './db/conflict-retry.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -41,6 +41,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.j
 import { createThrottles, type Throttles } from './rate-limit/throttles.js';
 import { withVerifyTiming } from './passwords/verify-timing.js';
 import { createBackgroundWork, type BackgroundWork } from './lib/background-work.js';
+import { createAccounts } from './sessions/accounts.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,7 +49,6 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   sequelize: Sequelize;
-  pool: pg.Pool;
   models: Models;
   hasher: PasswordHasher;
   legacyUsers: LegacyUserRepository;
@@ -89,13 +89,6 @@ export function buildDeps(
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, name: 'authshift' });
   const clock = overrides.clock ?? systemClock;
   const sequelize = createSequelize({ url: databaseUrl, poolMax: config.database.poolMax, logger });
-  // A small pg pool for what Sequelize does not do: the session store.
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: 5,
-    application_name: 'authshift-sessions',
-  });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle session-pool client failed'));
   const models = initModels(sequelize);
   const hashPool = createHashPool({
     threads: config.passwordHashing.threads ?? DEFAULT_HASH_POOL.threads,
@@ -155,18 +148,20 @@ export function buildDeps(
     ),
   );
   let pruneRateLimits: NodeJS.Timeout | undefined;
-  const store = createSessionStore(pool);
+  const store = createSessionStore(createPreparedRead(sequelize));
   const session = createSessionMiddleware(store, {
     secret: config.legacy.sessionSecret,
     cookieSecure: config.legacy.cookieSecure,
     maxAgeSeconds: config.legacy.sessionMaxAgeSeconds,
   });
-  const passport = createPassport(legacyAuth);
+  const accounts = createAccounts({ legacyUsers, store: fuAuth.deps.store });
+  // A legacy session's user and its new-engine user come in one read, which the resolver reuses.
+  const passport = createPassport(legacyAuth, accounts.sessionUser);
   const sessions = buildPortableSessions({
     config,
     clock,
     basics,
-    legacyUsers,
+    accounts,
     fuAuth,
     legacySessionChain: [session, passport.initialize(), passport.session()],
   });
@@ -177,7 +172,6 @@ export function buildDeps(
     logger,
     clock,
     sequelize,
-    pool,
     models,
     hasher,
     legacyUsers,
@@ -210,7 +204,7 @@ export function buildDeps(
         () => busyConnections(sequelize),
         () => hashPool.stats().running + hashPool.stats().queued,
       ]);
-      await Promise.allSettled([sequelize.close(), pool.end(), hashPool.close()]);
+      await Promise.allSettled([sequelize.close(), hashPool.close()]);
     },
   };
 }

@@ -32,13 +32,19 @@ const jwtKey = createSecretKey(Buffer.from(config.fuAuth.jwtSecret));
 const FU_COLUMNS = 'id, email, is_active, is_superuser, is_verified, legacy_user_id';
 const Q = {
   fuById: { name: 'fu_by_id', text: `SELECT ${FU_COLUMNS} FROM fu_users WHERE id = $1` },
-  fuByLegacyId: {
-    name: 'fu_by_legacy',
-    text: `SELECT ${FU_COLUMNS} FROM fu_users WHERE legacy_user_id = $1`,
+  // The token row and its user in one statement, as the monolith's user store reads it.
+  tokenUser: {
+    name: 'token_user',
+    text: `SELECT ${FU_COLUMNS} FROM fu_access_tokens t JOIN fu_users ON fu_users.id = t.user_id
+            WHERE t.token = $1 AND t.created_at >= $2`,
   },
-  token: {
-    name: 'token',
-    text: 'SELECT user_id FROM fu_access_tokens WHERE token = $1 AND created_at >= $2',
+  // A legacy or facade session's account: the legacy row and its user in one statement.
+  account: {
+    name: 'account',
+    text: `SELECT u.id, u.email, u.full_name, u.is_active, u.role, to_json(f) AS fu
+             FROM users u LEFT JOIN (SELECT ${FU_COLUMNS} FROM fu_users) f
+               ON f.legacy_user_id = u.id
+            WHERE u.id = $1`,
   },
   session: {
     name: 'session',
@@ -104,14 +110,14 @@ async function fuFromCookie(cookies: Record<string, string | undefined>) {
   const token = cookies[FU_AUTH_COOKIE];
   if (!token) return null;
   const notBefore = new Date(Date.now() - config.fuAuth.dbTokenLifetimeSeconds * 1000);
-  const row = await one<{ user_id: string }>(Q.token, [token, notBefore]);
-  return row ? one<FuRow>(Q.fuById, [row.user_id]) : null;
+  return one<FuRow>(Q.tokenUser, [token, notBefore]);
 }
 
+/** A legacy account: its row and its new-engine user in one read (the monolith's getLegacyAccount). */
 async function accountOfLegacyId(id: number): Promise<Account | null> {
-  const legacy = await one<LegacyRow>(Q.legacyById, [id]);
-  if (!legacy) return null;
-  const user = await one<FuRow>(Q.fuByLegacyId, [id]);
+  const found = await one<LegacyRow & { fu: FuRow | null }>(Q.account, [id]);
+  if (!found) return null;
+  const { fu: user, ...legacy } = found;
   return (user ? user.is_active : legacyActive(legacy)) ? { legacy, user } : null;
 }
 

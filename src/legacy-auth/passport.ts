@@ -15,9 +15,14 @@ declare global {
 
 /**
  * A private Passport instance (never the global singleton) with passport-local on `email`.
- * A failed login is passed on as an AppError code so the router renders it.
+ * A failed login is passed on as an AppError code so the router renders it. A session's user is
+ * `sessionUser(id)` (by default the service's `userForSession`): null ends the session's login.
  */
-export function createPassport(service: LegacyAuthService): InstanceType<typeof Passport> {
+export function createPassport(
+  service: LegacyAuthService,
+  sessionUser: (id: number) => Promise<LegacyUserRecord | null> = (id) =>
+    service.userForSession(id),
+): InstanceType<typeof Passport> {
   const passport = new Passport();
   passport.use(
     'local',
@@ -34,7 +39,7 @@ export function createPassport(service: LegacyAuthService): InstanceType<typeof 
   );
   passport.serializeUser<number>((user, done) => done(null, (user as LegacyUserRecord).id));
   passport.deserializeUser<number>((id, done) => {
-    service.userForSession(Number(id)).then((user) => done(null, user ?? false), done);
+    sessionUser(Number(id)).then((user) => done(null, user ?? false), done);
   });
   return passport;
 }

@@ -15,6 +15,11 @@ export function createAccounts(deps: {
   store: () => UserStore;
 }) {
   const active = (account: Account) => (accountIsActive(account) ? account : null);
+  /**
+   * The account read with a legacy session's user (`sessionUser`), by that request's record: the
+   * resolver then needs no second read. Keyed by the record object, which is the request's own.
+   */
+  const readWithSession = new WeakMap<LegacyUserRecord, Account>();
 
   async function of(legacy: LegacyUserRecord): Promise<Account> {
     return { legacy, user: await deps.store().getByLegacyId(legacy.id) };
@@ -23,11 +28,22 @@ export function createAccounts(deps: {
   return {
     of,
     async activeOf(legacy: LegacyUserRecord): Promise<Account | null> {
-      return active(await of(legacy));
+      return active(readWithSession.get(legacy) ?? (await of(legacy)));
     },
+    /**
+     * passport's deserialiser for legacy sessions: the legacy user while its row is active (as
+     * the legacy engine's `userForSession`), read in one statement with the account's user.
+     */
+    async sessionUser(legacyUserId: number): Promise<LegacyUserRecord | null> {
+      const account = await deps.store().getLegacyAccount(legacyUserId);
+      if (!account?.legacy.isActive) return null;
+      readWithSession.set(account.legacy, account);
+      return account.legacy;
+    },
+    /** The legacy row and its user in one statement (a facade session's every request). */
     async activeByLegacyId(legacyUserId: number): Promise<Account | null> {
-      const legacy = await deps.legacyUsers.findById(legacyUserId);
-      return legacy ? active(await of(legacy)) : null;
+      const account = await deps.store().getLegacyAccount(legacyUserId);
+      return account ? active(account) : null;
     },
     /** A new-engine user made outside this engine (no legacy id) has no legacy account. */
     async activeForUser(user: FuUser): Promise<Account | null> {

@@ -3,8 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { Config } from '../config/load-config.js';
 import type { FuAuth } from '../fu-auth/build-fu-auth.js';
 import type { Clock } from '../lib/clock.js';
-import type { LegacyUserRepository } from '../users/legacy-user-repository.js';
-import { createAccounts } from './accounts.js';
+import type { Accounts } from './accounts.js';
 import { createCredentialReader } from './carried-credentials.js';
 import { createPortableSessions, type PortableSessions } from './portable-sessions.js';
 import { createRouteClaims } from './route-claims.js';
@@ -30,13 +29,13 @@ export function buildPortableSessions(input: {
   config: Config;
   clock: Clock;
   basics: ReturnType<typeof buildSessionBasics>;
-  legacyUsers: LegacyUserRepository;
+  /** Shared with passport, whose session user it reads (src/sessions/accounts.ts). */
+  accounts: Accounts;
   fuAuth: FuAuth;
   /** express-session, passport.initialize(), passport.session(). */
   legacySessionChain: RequestHandler[];
 }): PortableSessions {
-  const { fuAuth } = input;
-  const accounts = createAccounts({ legacyUsers: input.legacyUsers, store: fuAuth.deps.store });
+  const { fuAuth, accounts } = input;
   return createPortableSessions({
     ...input.basics,
     legacySessionChain: input.legacySessionChain,

@@ -15,7 +15,7 @@ export interface NewLegacyUser {
 
 export type LegacyUserRepository = ReturnType<typeof createLegacyUserRepository>;
 
-interface Row {
+export interface LegacyUserRow {
   id: number;
   email: string;
   full_name: string | null;
@@ -28,7 +28,7 @@ interface Row {
   last_login_at: Date | null;
 }
 
-export function toLegacyUserRecord(row: Row): LegacyUserRecord {
+export function toLegacyUserRecord(row: LegacyUserRow): LegacyUserRecord {
   return {
     id: row.id,
     email: row.email,
@@ -45,14 +45,25 @@ export function toLegacyUserRecord(row: Row): LegacyUserRecord {
 
 /** Data access for the legacy `users` table; returns plain records, never model instances. */
 /** The model's columns: what `findByPk(…, { raw: true })` selected. */
-const BY_ID = `SELECT id, email, full_name, hashed_password, is_active, role, email_confirmed_at,
-  created_at, updated_at, last_login_at FROM users WHERE id = $1`;
+export const LEGACY_USER_COLUMNS = [
+  'id',
+  'email',
+  'full_name',
+  'hashed_password',
+  'is_active',
+  'role',
+  'email_confirmed_at',
+  'created_at',
+  'updated_at',
+  'last_login_at',
+] as const;
+const BY_ID = `SELECT ${LEGACY_USER_COLUMNS.join(', ')} FROM users WHERE id = $1`;
 
 export function createLegacyUserRepository({ models, clock }: { models: Models; clock: Clock }) {
   const { LegacyUser } = models;
   const sequelize = LegacyUser.sequelize!;
   const read = createPreparedRead(sequelize);
-  const one = (row: object | null) => (row ? toLegacyUserRecord(row as Row) : null);
+  const one = (row: object | null) => (row ? toLegacyUserRecord(row as LegacyUserRow) : null);
 
   /** Works on SMALLINT (phase 0) and BOOLEAN (consolidated) columns alike: '1'/'0' literals fit both. */
   async function setActive(id: number, active: boolean, transaction?: Transaction): Promise<void> {
@@ -71,7 +82,7 @@ export function createLegacyUserRepository({ models, clock }: { models: Models; 
 
     async findById(id: number, transaction?: Transaction): Promise<LegacyUserRecord | null> {
       // Every authenticated request reads its account by id: a prepared statement.
-      const [row] = await read<Row>(BY_ID, [id], transaction);
+      const [row] = await read<LegacyUserRow>(BY_ID, [id], transaction);
       return one(row ?? null);
     },
 
@@ -102,7 +113,7 @@ export function createLegacyUserRepository({ models, clock }: { models: Models; 
       const id = row.get('id');
       if (user.isActive === false) await setActive(id, false, transaction);
       return toLegacyUserRecord({
-        ...(row.get({ plain: true }) as Row),
+        ...(row.get({ plain: true }) as LegacyUserRow),
         is_active: user.isActive !== false,
       });
     },
@@ -132,7 +143,10 @@ export function createLegacyUserRepository({ models, clock }: { models: Models; 
         offset,
         raw: true,
       });
-      return { users: rows.map((row) => toLegacyUserRecord(row as unknown as Row)), total: count };
+      return {
+        users: rows.map((row) => toLegacyUserRecord(row as unknown as LegacyUserRow)),
+        total: count,
+      };
     },
   };
 }

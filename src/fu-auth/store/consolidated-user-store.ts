@@ -4,7 +4,13 @@ import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js
 import { transactionWithRetry } from '../../db/conflict-retry.js';
 import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
 import { createPreparedRead } from '../../db/prepared-reads.js';
-import { createUserByKey, createUserSelect, newAddress, withAddress } from './store-helpers.js';
+import {
+  createLegacyAccountRead,
+  createUserByKey,
+  createUserSelect,
+  newAddress,
+  withAddress,
+} from './store-helpers.js';
 
 interface UserRow {
   id: string;
@@ -53,11 +59,8 @@ export function createConsolidatedUserStore({
   keepBcryptCopy: boolean;
 }): UserStore {
   const select = createUserSelect<UserRow>(sequelize, `${COLUMNS} FROM users`, toFuUser);
-  const byKey = createUserByKey<UserRow>(
-    createPreparedRead(sequelize),
-    `${COLUMNS} FROM users`,
-    toFuUser,
-  );
+  const read = createPreparedRead(sequelize);
+  const byKey = createUserByKey<UserRow>(read, `${COLUMNS} FROM users`, toFuUser);
   const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
@@ -72,6 +75,15 @@ export function createConsolidatedUserStore({
         : Promise.resolve(null),
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) => byKey('id = $1', legacyUserId, transaction),
+    getLegacyAccount: createLegacyAccountRead<UserRow>(read, `${COLUMNS} FROM users`, toFuUser),
+    async getByAccessToken(token, notBefore) {
+      const [row] = await read<UserRow>(
+        `SELECT ${COLUMNS} FROM fu_access_tokens t JOIN users ON users.uuid = t.user_id
+          WHERE t.token = $1 AND t.created_at >= $2 LIMIT 1`,
+        [token, notBefore],
+      );
+      return row ? toFuUser(row) : null;
+    },
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<UserRow>(

@@ -8,7 +8,13 @@ import { createLegacyMirror } from './legacy-mirror.js';
 import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js';
 import { transactionWithRetry } from '../../db/conflict-retry.js';
 import { createPreparedRead } from '../../db/prepared-reads.js';
-import { createUserByKey, createUserSelect, newAddress, withAddress } from './store-helpers.js';
+import {
+  createLegacyAccountRead,
+  createUserByKey,
+  createUserSelect,
+  newAddress,
+  withAddress,
+} from './store-helpers.js';
 
 interface FuUserRow {
   id: string;
@@ -54,11 +60,8 @@ export function createSplitUserStore({
   const mirror = createLegacyMirror({ sequelize, clock, writeBack });
 
   const select = createUserSelect<FuUserRow>(sequelize, `${COLUMNS} FROM fu_users`, toFuUser);
-  const byKey = createUserByKey<FuUserRow>(
-    createPreparedRead(sequelize),
-    `${COLUMNS} FROM fu_users`,
-    toFuUser,
-  );
+  const read = createPreparedRead(sequelize);
+  const byKey = createUserByKey<FuUserRow>(read, `${COLUMNS} FROM fu_users`, toFuUser);
   const claims = createAddressClaims(sequelize, (email, t) => store.emailTaken(email, t));
 
   const store: UserStore = {
@@ -71,6 +74,19 @@ export function createSplitUserStore({
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) =>
       byKey('legacy_user_id = $1', legacyUserId, transaction),
+    getLegacyAccount: createLegacyAccountRead<FuUserRow>(
+      read,
+      `${COLUMNS} FROM fu_users`,
+      toFuUser,
+    ),
+    async getByAccessToken(token, notBefore) {
+      const [row] = await read<FuUserRow>(
+        `SELECT ${COLUMNS} FROM fu_access_tokens t JOIN fu_users ON fu_users.id = t.user_id
+          WHERE t.token = $1 AND t.created_at >= $2 LIMIT 1`,
+        [token, notBefore],
+      );
+      return row ? toFuUser(row) : null;
+    },
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<FuUserRow>(

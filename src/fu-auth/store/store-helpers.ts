@@ -2,6 +2,11 @@ import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } f
 import type { PreparedRead } from '../../db/prepared-reads.js';
 import type { AddressClaims } from '../../users/address-claim.js';
 import {
+  LEGACY_USER_COLUMNS,
+  toLegacyUserRecord,
+  type LegacyUserRow,
+} from '../../users/legacy-user-repository.js';
+import {
   EmailConflictError,
   type FuUser,
   type FuUserChanges,
@@ -78,5 +83,24 @@ export function createUserSelect<Row extends object>(
       type: QueryTypes.SELECT,
     });
     return row ? toFuUser(row) : null;
+  };
+}
+
+/**
+ * `getLegacyAccount` for a store whose users are `SELECT <userColumns>` (the store's own row
+ * shape, with `legacy_user_id`): the legacy row and its user come back in one prepared statement,
+ * the user as `to_json` of that shape (null when the legacy row has none).
+ */
+export function createLegacyAccountRead<Row extends object>(
+  read: PreparedRead,
+  userColumns: string,
+  toFuUser: (row: Row) => FuUser,
+): UserStore['getLegacyAccount'] {
+  const text = `SELECT ${LEGACY_USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, to_json(f) AS fu
+    FROM users u LEFT JOIN (SELECT ${userColumns}) f ON f.legacy_user_id = u.id
+    WHERE u.id = $1 LIMIT 1`;
+  return async (legacyUserId) => {
+    const [row] = await read<LegacyUserRow & { fu: Row | null }>(text, [legacyUserId]);
+    return row ? { legacy: toLegacyUserRecord(row), user: row.fu ? toFuUser(row.fu) : null } : null;
   };
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import type { LegacyUserRecord } from '../../users/legacy-user.js';
 
 /**
  * The new engine's only door to user data. Every SQL statement about users that the new engine
@@ -92,6 +93,18 @@ export interface UserStore {
   getById(id: string, transaction?: Transaction): Promise<FuUser | null>;
   getByEmail(email: string, transaction?: Transaction): Promise<FuUser | null>;
   getByLegacyId(legacyUserId: number, transaction?: Transaction): Promise<FuUser | null>;
+  /**
+   * The user of a database-strategy token (`fu_access_tokens`) created at or after `notBefore`,
+   * in one statement: what every request with a `fastapiusersauth` cookie asks.
+   */
+  getByAccessToken(token: string, notBefore: Date): Promise<FuUser | null>;
+  /**
+   * The legacy `users` row and the user linked to it (null when it has none), in one statement:
+   * the account behind a facade session. null when there is no such legacy row.
+   */
+  getLegacyAccount(
+    legacyUserId: number,
+  ): Promise<{ legacy: LegacyUserRecord; user: FuUser | null } | null>;
   /** Users ordered by e-mail (the `users list` command; the HTTP API has no list route). */
   list(limit: number, offset: number, transaction?: Transaction): Promise<FuUser[]>;
   /** Some account, on either engine, holds an address with this canonical form. */

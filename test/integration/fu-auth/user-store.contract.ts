@@ -93,6 +93,42 @@ export function userStoreContract(target: StoreTarget): void {
       expect(await store().emailTaken(uniqueEmail('free'))).to.equal(false);
     });
 
+    it('when a database token is read, then its user comes back while the token is young enough, and nothing otherwise', async () => {
+      const created = await store().create(newUser());
+      const token = `contract-token-${created.id.slice(0, 8)}-${Date.now()}`.padEnd(43, 'x');
+      const createdAt = new Date(Date.now() - 60_000);
+      await target
+        .sequelize()
+        .query('INSERT INTO fu_access_tokens (token, created_at, user_id) VALUES ($1, $2, $3)', {
+          bind: [token, createdAt, created.id],
+        });
+      expect(
+        await store().getByAccessToken(token, new Date(createdAt.getTime() - 1)),
+      ).to.deep.equal(created);
+      expect(await store().getByAccessToken(token, createdAt)).to.deep.equal(created);
+      expect(await store().getByAccessToken(token, new Date(createdAt.getTime() + 1000))).to.equal(
+        null,
+      );
+      expect(await store().getByAccessToken(`${token.slice(0, 42)}y`, createdAt)).to.equal(null);
+    });
+
+    it('when a legacy account is read, then its legacy row and its user come back together', async () => {
+      const created = await store().create(newUser({ fullName: 'Contract Person' }));
+      const account = await store().getLegacyAccount(created.legacyUserId!);
+      expect(account?.user).to.deep.equal(created);
+      expect(account?.legacy).to.include({
+        id: created.legacyUserId,
+        email: created.email,
+        fullName: 'Contract Person',
+        isActive: true,
+      });
+      expect(account?.legacy.createdAt).to.be.instanceOf(Date);
+      await store().update(created, { isActive: false });
+      const disabled = await store().getLegacyAccount(created.legacyUserId!);
+      expect(disabled?.user?.isActive).to.equal(false);
+      expect(await store().getLegacyAccount(2_000_000_000)).to.equal(null);
+    });
+
     it('when a user is deleted inside a transaction that rolls back, then it is still there', async () => {
       const created = await store().create(newUser());
       await store()
