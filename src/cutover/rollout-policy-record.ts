@@ -72,6 +72,40 @@ export async function turnKillSwitchOn(
   return `kill switch on (policy version ${row?.version}): every proxy sends everyone to legacy within a second`;
 }
 
+export interface PolicyChange {
+  version: number;
+  actor: string;
+  reason: string | null;
+}
+
+/**
+ * Audited changes to the routing part of the policy (not the salt) made after `version` by anyone
+ * but `ownActor`, oldest first: a kill, deny or guard trip decided after the cutover started, which
+ * putting back the cutover's recorded policy would silently undo.
+ */
+export async function routingChangesSince(
+  sequelize: Sequelize,
+  version: number,
+  ownActor: string,
+): Promise<PolicyChange[]> {
+  if (!(await hasControlPlane(sequelize))) return [];
+  const rows = await sequelize.query<{ version: string; actor: string; reason: string | null }>(
+    `SELECT version, actor, reason FROM rollout_audit
+      WHERE version > :version AND actor <> :ownActor
+        AND (old_policy IS NULL
+             OR jsonb_build_array(old_policy->'killed', old_policy->'percent',
+                                  old_policy->'allow_emails', old_policy->'deny_emails',
+                                  old_policy->'cohort_domains', old_policy->'gate_fu_auth')
+                IS DISTINCT FROM
+                jsonb_build_array(new_policy->'killed', new_policy->'percent',
+                                  new_policy->'allow_emails', new_policy->'deny_emails',
+                                  new_policy->'cohort_domains', new_policy->'gate_fu_auth'))
+      ORDER BY version`,
+    { replacements: { version, ownActor }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ version: Number(r.version), actor: r.actor, reason: r.reason }));
+}
+
 /**
  * Puts back the routing of `wanted` (kill switch, percentage, lists, domains, gate; the salt is
  * never touched), audited as `actor`. Returns the policy in force afterwards.

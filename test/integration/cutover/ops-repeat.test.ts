@@ -135,6 +135,30 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     expect(down.lines.join('\n')).to.match(/kill switch ON/);
   });
 
+  it('when an operator turns the kill switch on after the cutover and then rolls back, then the rollback leaves the kill switch on and names the later change', async () => {
+    const up = testOpsDeps(stack.db, stack.http.url);
+    expect(await executeCutover(up), up.lines.join('\n')).to.equal(EXIT.ok);
+    await stack.db.sequelize.query(
+      `SELECT authshift_rollout_kill('oncall', 'new engine errors after the cutover')`,
+    );
+    const down = testOpsDeps(stack.db, null);
+    expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
+    expect(await policy(stack)).to.include({ killed: true });
+    expect(down.lines.join('\n')).to.match(/changed since the cutover by oncall/);
+  });
+
+  it('when the guard or an operator moves the percentage after the cutover, then the rollback does not put the old percentage back', async () => {
+    const up = testOpsDeps(stack.db, stack.http.url);
+    expect(await executeCutover(up), up.lines.join('\n')).to.equal(EXIT.ok);
+    await stack.db.sequelize.query(
+      `UPDATE rollout_policy SET percent = 0, updated_by = 'guard', reason = 'error rate' WHERE id = 1`,
+    );
+    const down = testOpsDeps(stack.db, null);
+    expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
+    const after = await policy(stack);
+    expect(after.percent, down.lines.join('\n')).to.equal(0);
+  });
+
   it('when a cutover step fails and it rolls back by itself, then the policy of before the cutover is back too', async () => {
     const failing = await serve(failingRoute(stack.app, '/auth/register'));
     try {
