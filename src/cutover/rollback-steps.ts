@@ -87,9 +87,10 @@ async function policy({ deps, state, run, reason }: RollbackContext): Promise<st
     : undefined;
   if (!recorded)
     return 'no rollout policy recorded by a cutover: kill switch left ON; re-open traffic with npm run rollout -- unkill';
+  const seen = await readRolloutPolicy(deps.sequelize);
   const later = await routingChangesSince(deps.sequelize, recorded.version, ACTOR);
   if (later.length > 0) {
-    const now = await readRolloutPolicy(deps.sequelize);
+    const now = seen;
     const who = later
       .map((c) => `${c.actor} (v${c.version}${c.reason ? `: ${c.reason}` : ''})`)
       .join(', ');
@@ -98,7 +99,10 @@ async function policy({ deps, state, run, reason }: RollbackContext): Promise<st
   const result = await restoreRouting(deps.sequelize, recorded, {
     actor: ACTOR,
     reason: `${reason}: policy of before cutover #${cutover} (v${recorded.version})`,
+    ...(seen ? { expectedVersion: seen.version } : {}),
   });
+  if (result.conflict)
+    return `not restored: the rollout policy changed while the rollback ran (now v${result.policy?.version}); left as it is: ${result.policy ? describePolicy(result.policy) : 'no policy'}; re-open traffic with npm run rollout -- unkill once the policy is what you want`;
   const now = result.policy ?? recorded;
   return `${result.changed ? 'restored' : 'already'} as before cutover #${cutover} (v${recorded.version}): ${describePolicy(now)}`;
 }

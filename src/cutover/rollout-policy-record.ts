@@ -44,6 +44,13 @@ export async function readRolloutPolicy(sequelize: Sequelize): Promise<PolicyRec
   };
 }
 
+/** Rows an UPDATE through sequelize.query touched (pg reports a result object or a count). */
+function rowCount(result: unknown): number {
+  if (typeof result === 'number') return result;
+  const count = (result as { rowCount?: number } | null)?.rowCount;
+  return typeof count === 'number' ? count : 0;
+}
+
 export function describePolicy(p: PolicyRecord): string {
   const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
   return `kill switch ${p.killed ? 'ON (everyone on legacy)' : 'off'}, ${p.percent.toFixed(2)} % on the new engine, allow-list ${list(p.allow)}, deny-list ${list(p.deny)}, domains ${list(p.domains)}, gate_fu_auth ${p.gateFuAuth ? 'on' : 'off'}`;
@@ -108,25 +115,29 @@ export async function routingChangesSince(
 
 /**
  * Puts back the routing of `wanted` (kill switch, percentage, lists, domains, gate; the salt is
- * never touched), audited as `actor`. Returns the policy in force afterwards.
+ * never touched), audited as `actor`, only over `expectedVersion` when given and only over the
+ * version it read (else `conflict`). Returns the policy in force afterwards.
  */
 export async function restoreRouting(
   sequelize: Sequelize,
   wanted: PolicyRecord,
-  meta: { actor: string; reason: string },
-): Promise<{ changed: boolean; policy: PolicyRecord | null }> {
+  meta: { actor: string; reason: string; expectedVersion?: number },
+): Promise<{ changed: boolean; conflict?: true; policy: PolicyRecord | null }> {
   const current = await readRolloutPolicy(sequelize);
   if (!current || sameRouting(current, wanted)) return { changed: false, policy: current };
-  await sequelize.query(
+  if (meta.expectedVersion !== undefined && current.version !== meta.expectedVersion)
+    return { changed: false, conflict: true, policy: current };
+  const [, updated] = await sequelize.query(
     `UPDATE rollout_policy SET killed = :killed, percent = :percent,
             allow_emails = ARRAY(SELECT jsonb_array_elements_text(:allow::jsonb)),
             deny_emails = ARRAY(SELECT jsonb_array_elements_text(:deny::jsonb)),
             cohort_domains = ARRAY(SELECT jsonb_array_elements_text(:domains::jsonb)),
             gate_fu_auth = :gate,
             updated_by = :actor, reason = :reason
-      WHERE id = 1`,
+      WHERE id = 1 AND version = :version`,
     {
       replacements: {
+        version: current.version,
         killed: wanted.killed,
         percent: wanted.percent,
         allow: JSON.stringify(wanted.allow),
@@ -137,5 +148,11 @@ export async function restoreRouting(
       },
     },
   );
-  return { changed: true, policy: await readRolloutPolicy(sequelize) };
+  // Written only over the version read, so a change committed in between is never overwritten.
+  const changed = rowCount(updated) === 1;
+  return {
+    changed,
+    ...(changed ? {} : { conflict: true }),
+    policy: await readRolloutPolicy(sequelize),
+  };
 }
