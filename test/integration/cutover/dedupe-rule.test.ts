@@ -155,4 +155,22 @@ describe('dedupe: who keeps a shared address', () => {
     expect(String(error)).to.match(/not a confirmed account of an ambiguous group/);
     expect((await emailOf(db.sequelize, unconfirmed)).email).to.equal('BO@x.test');
   });
+  it('when someone already holds the alias a loser would get, then dedupe gives the loser another alias and creates no new twins', async () => {
+    const victim = await insert(db.sequelize, 'victor@x.test', { createdDaysAgo: 400 });
+    const attacker = await insert(db.sequelize, 'VICTOR@x.test', { createdDaysAgo: 3 });
+    // The loser's id is known to its owner (the legacy contract shows it): the alias is guessable.
+    const squatter = await insert(db.sequelize, `victor+DEDUPE-${attacker}@x.test`, {
+      createdDaysAgo: 1,
+    });
+    await applyDedupe(db.sequelize, new Date());
+    expect(await emailOf(db.sequelize, victim)).to.deep.include({ email: 'victor@x.test' });
+    expect(await emailOf(db.sequelize, squatter)).to.deep.equal({
+      email: `victor+DEDUPE-${attacker}@x.test`,
+      is_active: 1,
+    });
+    const renamed = await emailOf(db.sequelize, attacker);
+    expect(renamed.is_active).to.equal(0);
+    const again = await planDedupe(db.sequelize);
+    expect(again.groups, `loser renamed to ${renamed.email}`).to.deep.equal([]);
+  });
 });
