@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { CliError } from '../lib/cli/cli-error.js';
 import { EXIT } from '../lib/cli/exit-codes.js';
+import { excludeCutover } from '../db/cutover-exclusion.js';
 import { lockAddress, sameAddress } from '../users/address-claim.js';
 import { findDuplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
 
@@ -105,6 +106,7 @@ export async function applyDedupe(
   options: { keep?: readonly number[] } = {},
 ): Promise<DedupePlan> {
   return sequelize.transaction(async (transaction) => {
+    await excludeCutover(sequelize, transaction, 'dedupe --apply');
     await sequelize.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE', { transaction });
     const groups = await findDuplicateGroups(sequelize, { ...options, transaction });
     checkChoices(groups, options.keep ?? []);

@@ -8,9 +8,7 @@
  */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { validateForeignKeys } from '../consolidation/table-swap.js';
-import { LOCK_KEYS } from '../db/advisory-lock.js';
-import { CliError } from '../lib/cli/cli-error.js';
-import { EXIT } from '../lib/cli/exit-codes.js';
+import { excludeCutover } from '../db/cutover-exclusion.js';
 import {
   listManifests,
   readManifest,
@@ -40,24 +38,6 @@ export {
   type SnapshotOrigin,
 } from './snapshot-manifest.js';
 export type { RestoreReport } from './snapshot-restore.js';
-
-/**
- * A restore rebuilds and swaps `users`, as the consolidation (cutover) and its `down` (rollback)
- * do: run at once, one swap would discard the other's copy and its captured writes. The restore
- * holds the cutover's lock (src/cutover/ops-lock.ts) for its transaction, so neither starts while
- * the other runs; a restore asked for meanwhile is refused as busy, having changed nothing.
- */
-async function refuseDuringCutover(sequelize: Sequelize, t: Transaction): Promise<void> {
-  const [row] = await sequelize.query<{ ok: boolean }>(
-    'SELECT pg_try_advisory_xact_lock(:key) AS ok',
-    { replacements: { key: LOCK_KEYS.cutover }, transaction: t, type: QueryTypes.SELECT },
-  );
-  if (!row?.ok)
-    throw new CliError(
-      EXIT.busy,
-      'a cutover or rollback is running: restore refused, nothing changed; re-run it once that command has ended',
-    );
-}
 
 export function createSnapshotService(sequelize: Sequelize) {
   const repeatable = <T>(work: (t: Transaction) => Promise<T>) =>
@@ -179,7 +159,7 @@ export function createSnapshotService(sequelize: Sequelize) {
 
     async restore(label: string): Promise<RestoreReport> {
       const report = await repeatable(async (t) => {
-        await refuseDuringCutover(sequelize, t);
+        await excludeCutover(sequelize, t, 'restore');
         return restoreInTransaction(sequelize, await readManifest(sequelize, label, t), t);
       });
       // users was swapped for its rebuilt copy: the keys pointing at it come back NOT VALID.
