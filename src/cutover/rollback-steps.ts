@@ -5,7 +5,13 @@
 import { QueryTypes } from 'sequelize';
 import { syncBackToFuUsers } from '../consolidation/sync-back.js';
 import type { OpsDeps } from './ops-deps.js';
-import { describePolicy, restoreRouting, turnKillSwitchOn } from './rollout-policy-record.js';
+import {
+  describePolicy,
+  readRolloutPolicy,
+  restoreRouting,
+  routingChangesSince,
+  turnKillSwitchOn,
+} from './rollout-policy-record.js';
 import type { Run, RunState } from './run-state.js';
 import type { Step } from './step-runner.js';
 import { setReverseSync, switchUserStore } from './store-switch.js';
@@ -68,7 +74,12 @@ async function check({ deps, run }: RollbackContext): Promise<string> {
   return `users=${users} (before: ${before ?? 'n/a'}) fu_users=${fu}`;
 }
 
-/** The rollout policy the rolled-back cutover recorded when it started, back in force. */
+/**
+ * The rollout policy the rolled-back cutover recorded when it started, back in force, unless
+ * someone (an operator, the dashboard, the guard) changed the routing after the cutover started:
+ * putting the old policy back would then undo a later decision, such as a kill during an incident,
+ * so the policy is left as it is, kill switch on, and the later changes are named.
+ */
 async function policy({ deps, state, run, reason }: RollbackContext): Promise<string> {
   const cutover = run.state.cutoverRun;
   const recorded = cutover
@@ -76,10 +87,22 @@ async function policy({ deps, state, run, reason }: RollbackContext): Promise<st
     : undefined;
   if (!recorded)
     return 'no rollout policy recorded by a cutover: kill switch left ON; re-open traffic with npm run rollout -- unkill';
+  const seen = await readRolloutPolicy(deps.sequelize);
+  const later = await routingChangesSince(deps.sequelize, recorded.version, ACTOR);
+  if (later.length > 0) {
+    const now = seen;
+    const who = later
+      .map((c) => `${c.actor} (v${c.version}${c.reason ? `: ${c.reason}` : ''})`)
+      .join(', ');
+    return `not restored: the rollout policy was changed since the cutover by ${who}; left as it is so that no later decision is undone: ${now ? describePolicy(now) : 'no policy'}; re-open traffic with npm run rollout -- unkill once the policy is what you want`;
+  }
   const result = await restoreRouting(deps.sequelize, recorded, {
     actor: ACTOR,
     reason: `${reason}: policy of before cutover #${cutover} (v${recorded.version})`,
+    ...(seen ? { expectedVersion: seen.version } : {}),
   });
+  if (result.conflict)
+    return `not restored: the rollout policy changed while the rollback ran (now v${result.policy?.version}); left as it is: ${result.policy ? describePolicy(result.policy) : 'no policy'}; re-open traffic with npm run rollout -- unkill once the policy is what you want`;
   const now = result.policy ?? recorded;
   return `${result.changed ? 'restored' : 'already'} as before cutover #${cutover} (v${recorded.version}): ${describePolicy(now)}`;
 }

@@ -8,6 +8,7 @@
  */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { validateForeignKeys } from '../consolidation/table-swap.js';
+import { excludeCutover } from '../db/cutover-exclusion.js';
 import {
   listManifests,
   readManifest,
@@ -157,9 +158,10 @@ export function createSnapshotService(sequelize: Sequelize) {
       repeatable(async (t) => verifyCopies(sequelize, await readManifest(sequelize, label, t), t)),
 
     async restore(label: string): Promise<RestoreReport> {
-      const report = await repeatable(async (t) =>
-        restoreInTransaction(sequelize, await readManifest(sequelize, label, t), t),
-      );
+      const report = await repeatable(async (t) => {
+        await excludeCutover(sequelize, t, 'restore');
+        return restoreInTransaction(sequelize, await readManifest(sequelize, label, t), t);
+      });
       // users was swapped for its rebuilt copy: the keys pointing at it come back NOT VALID.
       await validateForeignKeys(sequelize, 'users', () => undefined);
       return report;

@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { excludeCutover } from '../db/cutover-exclusion.js';
 import { reconcileChanges, reconcileTwin, type ReconciledTwin } from './reconcile-rule.js';
 import { findDriftedTwins, type DriftedTwin } from './twin-drift.js';
 
@@ -57,6 +58,7 @@ export async function planReconcile(
  */
 export async function applyReconcile(sequelize: Sequelize, now: Date): Promise<ReconcileEntry[]> {
   return sequelize.transaction(async (transaction) => {
+    await excludeCutover(sequelize, transaction, 'reconcile --apply');
     await sequelize.query('LOCK TABLE users, fu_users IN SHARE ROW EXCLUSIVE MODE', {
       transaction,
     });

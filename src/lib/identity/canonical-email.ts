@@ -76,7 +76,8 @@ function foldsElsewhere(c: string): boolean {
 /**
  * Why an address cannot be registered under the one-identity rule, or null when it can. An
  * address is refused when its canonical form would not be what every layer takes it to be: a
- * non-ASCII letter that some layer would fold (upper case, compatibility forms, `ı`), a character
+ * non-ASCII letter that some layer would fold (upper case, compatibility forms, `ı`), a quoted local
+ * part (the same mailbox as its unquoted content), a character
  * whose meaning depends on the Unicode version, or a domain that IDNA (UTS #46) would spell
  * differently from the canonical form. `address` is the address as it would be stored.
  */
@@ -85,6 +86,11 @@ export function foldingProblem(address: string): string | null {
   if (text.normalize('NFC') !== text) return 'The email address is not in Unicode NFC form.';
   const at = text.lastIndexOf('@');
   const local = at < 0 ? text : text.slice(0, at);
+  // `"victor"@x.com` is the mailbox of `victor@x.com` (RFC 5321 compares the unquoted content),
+  // yet another canonical form: it would be a second account for one mailbox. fastapi-users
+  // (email-validator) refuses quoted local parts too.
+  if (local.includes('"'))
+    return 'The email address has a quoted part before the @-sign. Type it without quotes.';
   const odd = [...new Set([...local].filter((c) => NON_ASCII.test(c) && foldsElsewhere(c)))];
   if (odd.length > 0)
     return `The email address contains characters before the @-sign whose case is ambiguous: ${odd.map((c) => JSON.stringify(c)).join(', ')}. Type them in lower case or use ASCII.`;

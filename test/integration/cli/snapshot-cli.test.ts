@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import pg from 'pg';
+import { LOCK_KEYS } from '../../../src/db/advisory-lock.js';
 import { count, phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 import { runCliProcess } from '../../helpers/cli.js';
 
@@ -89,6 +91,30 @@ describe('npm run snapshot (real processes)', function () {
     const restored = await snapshot('restore', 'cli-tampered');
     expect(restored.code).to.equal(1);
     expect(restored.output).to.match(/snapshot cli-tampered does not match its manifest/);
+  });
+
+  it('when a cutover or rollback is running, then restore exits 3 (busy) and changes nothing', async () => {
+    expect((await snapshot('create', '--label', 'cli-during-cutover')).code).to.equal(0);
+    await db.sequelize.query(
+      `UPDATE users SET full_name = 'After' WHERE email = 'cli-2@example.org'`,
+    );
+    // What a running cutover or rollback holds (src/cutover/ops-lock.ts), on its own connection.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [LOCK_KEYS.cutover]);
+      const restored = await snapshot('restore', 'cli-during-cutover');
+      expect(restored.code, restored.output).to.equal(3);
+      expect(restored.output).to.match(/a cutover or rollback is running/);
+      expect(
+        await count(
+          db.sequelize,
+          `SELECT count(*) AS n FROM users WHERE full_name = 'After' AND email = 'cli-2@example.org'`,
+        ),
+      ).to.equal(1);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('when the label is unknown, then verify, restore and drop exit 1 saying so', async () => {

@@ -4,9 +4,14 @@
  * the oldest; two or more confirmed need an operator's choice and block preflight.
  */
 import { expect } from 'chai';
+import pg from 'pg';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { applyDedupe, planDedupe } from '../../../src/cutover/dedupe.js';
 import { runPreflight } from '../../../src/cutover/preflight.js';
+import { LOCK_KEYS } from '../../../src/db/advisory-lock.js';
+import { CliError } from '../../../src/lib/cli/cli-error.js';
+import { EXIT } from '../../../src/lib/cli/exit-codes.js';
+import { applyReconcile } from '../../../src/twins/reconcile-twins.js';
 import { phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 
 async function insert(
@@ -154,5 +159,51 @@ describe('dedupe: who keeps a shared address', () => {
     );
     expect(String(error)).to.match(/not a confirmed account of an ambiguous group/);
     expect((await emailOf(db.sequelize, unconfirmed)).email).to.equal('BO@x.test');
+  });
+  it('when someone already holds the alias a loser would get, then dedupe gives the loser another alias and creates no new twins', async () => {
+    const victim = await insert(db.sequelize, 'victor@x.test', { createdDaysAgo: 400 });
+    const attacker = await insert(db.sequelize, 'VICTOR@x.test', { createdDaysAgo: 3 });
+    // The loser's id is known to its owner (the legacy contract shows it): the alias is guessable.
+    const squatter = await insert(db.sequelize, `victor+DEDUPE-${attacker}@x.test`, {
+      createdDaysAgo: 1,
+    });
+    await applyDedupe(db.sequelize, new Date());
+    expect(await emailOf(db.sequelize, victim)).to.deep.include({ email: 'victor@x.test' });
+    expect(await emailOf(db.sequelize, squatter)).to.deep.equal({
+      email: `victor+DEDUPE-${attacker}@x.test`,
+      is_active: 1,
+    });
+    const renamed = await emailOf(db.sequelize, attacker);
+    expect(renamed.is_active).to.equal(0);
+    const again = await planDedupe(db.sequelize);
+    expect(again.groups, `loser renamed to ${renamed.email}`).to.deep.equal([]);
+  });
+  it('when a cutover or rollback is running, then dedupe --apply and reconcile --apply are refused as busy and change nothing', async () => {
+    await insert(db.sequelize, 'busy@x.test', { createdDaysAgo: 40 });
+    const loser = await insert(db.sequelize, 'BUSY@x.test', { createdDaysAgo: 3 });
+    // What a running cutover or rollback holds (src/cutover/ops-lock.ts), on its own connection.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [LOCK_KEYS.cutover]);
+      for (const apply of [
+        () => applyDedupe(db.sequelize, new Date()),
+        () => applyReconcile(db.sequelize, new Date()),
+      ]) {
+        const error = await apply().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(CliError).and.to.have.property('exitCode', EXIT.busy);
+      }
+      expect(await emailOf(db.sequelize, loser)).to.deep.equal({
+        email: 'BUSY@x.test',
+        is_active: 1,
+      });
+    } finally {
+      await holder.end();
+    }
+    await applyDedupe(db.sequelize, new Date());
+    expect((await emailOf(db.sequelize, loser)).is_active).to.equal(0);
   });
 });

@@ -8,6 +8,7 @@ import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { executeCutover, executeRollback, OPS_EXIT } from '../../../src/cutover/ops.js';
+import { readRolloutPolicy, restoreRouting } from '../../../src/cutover/rollout-policy-record.js';
 import type { AppDeps } from '../../../src/deps.js';
 import { EXIT } from '../../../src/lib/cli/exit-codes.js';
 import { createSettingsRepository } from '../../../src/settings/settings-repository.js';
@@ -113,6 +114,7 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
     expect(await policy(stack)).to.include({ killed: false, percent: 40 });
     expect(down.lines.join('\n')).to.match(/kill switch off, 40\.00 % on the new engine/);
+    expect(down.lines.join('\n')).to.match(/policy: done .* restored as before cutover/);
 
     const again = testOpsDeps(stack.db, null);
     const version = (await policy(stack)).version;
@@ -133,6 +135,50 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
     expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
     expect(await policy(stack)).to.include({ killed: true, percent: 40 });
     expect(down.lines.join('\n')).to.match(/kill switch ON/);
+  });
+
+  it('when an operator turns the kill switch on after the cutover and then rolls back, then the rollback leaves the kill switch on and names the later change', async () => {
+    const up = testOpsDeps(stack.db, stack.http.url);
+    expect(await executeCutover(up), up.lines.join('\n')).to.equal(EXIT.ok);
+    await stack.db.sequelize.query(
+      `SELECT authshift_rollout_kill('oncall', 'new engine errors after the cutover')`,
+    );
+    const down = testOpsDeps(stack.db, null);
+    expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
+    expect(await policy(stack)).to.include({ killed: true });
+    expect(down.lines.join('\n')).to.match(/changed since the cutover by oncall/);
+  });
+
+  it('when the guard or an operator moves the percentage after the cutover, then the rollback does not put the old percentage back', async () => {
+    const up = testOpsDeps(stack.db, stack.http.url);
+    expect(await executeCutover(up), up.lines.join('\n')).to.equal(EXIT.ok);
+    await stack.db.sequelize.query(
+      `UPDATE rollout_policy SET percent = 0, updated_by = 'guard', reason = 'error rate' WHERE id = 1`,
+    );
+    const down = testOpsDeps(stack.db, null);
+    expect(await executeRollback(down), down.lines.join('\n')).to.equal(EXIT.ok);
+    const after = await policy(stack);
+    expect(after.percent, down.lines.join('\n')).to.equal(0);
+  });
+
+  it('when the policy moves between the rollback reading it and putting the old one back, then nothing is overwritten', async () => {
+    const recorded = (await readRolloutPolicy(stack.db.sequelize))!;
+    const seen = recorded.version;
+    await stack.db.sequelize.query(`SELECT authshift_rollout_kill('oncall', 'incident')`);
+    const result = await restoreRouting(
+      stack.db.sequelize,
+      { ...recorded, percent: 10 },
+      { actor: 'npm run rollback', reason: 'test', expectedVersion: seen },
+    );
+    expect(result).to.include({ changed: false, conflict: true });
+    expect(await policy(stack)).to.include({ killed: true, percent: 40 });
+    const fresh = await restoreRouting(
+      stack.db.sequelize,
+      { ...recorded, percent: 10 },
+      { actor: 'npm run rollback', reason: 'test', expectedVersion: seen + 1 },
+    );
+    expect(fresh.changed).to.equal(true);
+    expect(await policy(stack)).to.include({ killed: false, percent: 10 });
   });
 
   it('when a cutover step fails and it rolls back by itself, then the policy of before the cutover is back too', async () => {

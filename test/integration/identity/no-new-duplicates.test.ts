@@ -147,4 +147,16 @@ describe('no new canonical duplicates', () => {
     ).catch((e: unknown) => (error = e));
     expect(error).to.have.property('code', 'REGISTER_USER_ALREADY_EXISTS');
   });
+  it('when an address is registered with a quoted local part naming the same mailbox as an existing account, then legacy and facade refuse it as an invalid e-mail', async () => {
+    const local = `quoted-${tag()}`;
+    expect((await registerOn.legacy(`${local}@x.com`)).status).to.equal(201);
+    for (const [surface, register] of [
+      ['legacy', registerOn.legacy],
+      ['facade', registerOn.facade],
+    ] as const) {
+      const res = await register(`"${local}"@x.com`);
+      expect(res.status, surface).to.equal(422);
+    }
+    expect((await holders(`${local}@x.com`)).users).to.equal(1);
+  });
 });

@@ -109,6 +109,35 @@ describe('rollout control plane (PostgreSQL)', () => {
     }
   });
 
+  it('when the lists are changed with plain SQL in any spelling, then they are stored canonical and the proxy and the view apply them', async () => {
+    const sequelize = createSequelize({ url: db.url, poolMax: 2, logger: silentLogger() });
+    try {
+      await createLegacyUser(sequelize, { email: 'sql-denied@x.test' });
+      await pool.query(
+        `UPDATE rollout_policy SET percent = 100,
+                deny_emails = array_append(deny_emails, ' SQL-Denied@X.TEST'),
+                allow_emails = array_append(allow_emails, 'VIP-SQL@Bücher.DE'),
+                cohort_domains = array_append(cohort_domains, '@Corp-SQL.Test'),
+                updated_by = 'oncall', reason = 'typed by hand' WHERE id = 1`,
+      );
+      const policy = await repository.read();
+      expect(policy.deny).to.include('sql-denied@x.test');
+      expect(policy.allow).to.include('vip-sql@xn--bcher-kva.de');
+      expect(policy.domains).to.include('corp-sql.test');
+      expect(decideForEmail('sql-denied@x.test', policy)).to.include({ reason: 'deny_list' });
+      const { rows } = await pool.query<{ reason: string }>(
+        `SELECT reason FROM rollout_assignments WHERE email = 'sql-denied@x.test'`,
+      );
+      expect(rows[0]?.reason).to.equal('deny_list');
+    } finally {
+      await pool.query(
+        `UPDATE rollout_policy SET percent = 0, deny_emails = '{}', allow_emails = '{}',
+                cohort_domains = '{}', updated_by = 'test', reason = 'reset' WHERE id = 1`,
+      );
+      await sequelize.close();
+    }
+  });
+
   it('when history is paged, then pages are newest first and do not overlap', async () => {
     for (const percent of [1, 2, 3])
       await repository.change(

@@ -51,6 +51,8 @@ describe('canonical e-mail (one definition of "the same address")', () => {
       'u@B\u00dcCHER.de', // IDNA would lower-case Ü
       'a\u200bb@x.com', // zero-width space (format character)
       'jose\u0301@x.com', // not NFC
+      '"victor"@x.com', // a quoted local part: the same mailbox as victor@x.com
+      '"vic tor"@x.com', // quoted, with characters only quotes allow
     ];
     for (const address of refused)
       it(`when the address is ${JSON.stringify(address)}, then it is refused`, () => {
