@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { eventually } from '../helpers/eventually.js';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../helpers/browser.js';
 import {
@@ -62,7 +63,7 @@ describe('reset and verification pages in Chromium (real proxy + monolith)', fun
     );
 
   /** The link of the newest mail with `subject` to `to`, on the proxy's origin. */
-  async function mailedLink(to: string, subject: string): Promise<string> {
+  async function findMailedLink(to: string, subject: string): Promise<string | undefined> {
     const files = (await readdir(outbox)).filter((f) => f.endsWith('.json')).sort();
     for (const file of files.reverse()) {
       const m = JSON.parse(await readFile(path.join(outbox, file), 'utf8')) as {
@@ -74,7 +75,16 @@ describe('reset and verification pages in Chromium (real proxy + monolith)', fun
       const link = new URL(/https?:\/\/\S+/.exec(m.text)![0]);
       return `${proxy.url}${link.pathname}${link.search}`;
     }
-    throw new Error(`no "${subject}" mail for ${to}`);
+    return undefined;
+  }
+
+  /** Waits for that mail: forgot-password and request-verify-token send it after answering. */
+  async function mailedLink(to: string, subject: string): Promise<string> {
+    let link: string | undefined;
+    await eventually(async () => (link = await findMailedLink(to, subject)) !== undefined, {
+      what: `a "${subject}" mail for ${to}`,
+    });
+    return link!;
   }
 
   async function register(): Promise<string> {
