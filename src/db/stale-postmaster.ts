@@ -13,7 +13,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.js';
-import { commandLine, isAlive, waitForExit } from '../lib/process/process-info.js';
+import { commandLine, isAlive, waitForExit, waitForReaped } from '../lib/process/process-info.js';
 
 /** The embedded server cannot start here for a reason only the operator can remove. */
 export class EmbeddedPostgresBusyError extends Error {
@@ -21,6 +21,7 @@ export class EmbeddedPostgresBusyError extends Error {
 }
 
 const STOP_TIMEOUT_MS = 60_000;
+const REAP_TIMEOUT_MS = 30_000;
 
 const ownerFile = (dataDir: string) => `${path.resolve(dataDir)}.owner`;
 
@@ -32,6 +33,13 @@ export async function settleStalePostmaster(dataDir: string, logger: Logger): Pr
     logger.warn(
       `${lockFile} names pid ${pid}, which is gone: PostgreSQL was not shut down cleanly; it recovers on start`,
     );
+    // An exited postmaster that its parent has not reaped yet (a zombie) still passes
+    // PostgreSQL's own lock-file check, which then refuses to start: wait for the reaping.
+    if (!(await waitForReaped(pid, REAP_TIMEOUT_MS)))
+      throw new EmbeddedPostgresBusyError(
+        `the PostgreSQL that ${lockFile} names (pid ${pid}) has exited but its parent has not reaped it within ${REAP_TIMEOUT_MS / 1000} s, ` +
+          'and PostgreSQL refuses to start while that pid exists; stop its parent process (or wait), then start again.',
+      );
     return;
   }
   const command = commandLine(pid);

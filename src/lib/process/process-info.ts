@@ -49,3 +49,21 @@ export function commandLine(pid: number): string | undefined {
 export function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return waitFor(() => !isAlive(pid), timeoutMs);
 }
+
+/**
+ * Polls until `pid` no longer exists at all, zombie included; false if it is still there after
+ * `timeoutMs`. A process that exited but that its parent has not reaped yet still answers
+ * kill(pid, 0), and some programs (PostgreSQL's lock-file check) take that as "running".
+ */
+export function waitForReaped(pid: number, timeoutMs: number): Promise<boolean> {
+  return waitFor(() => !exists(pid), timeoutMs);
+}
+
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
