@@ -3,10 +3,10 @@
  * error the proxy itself produces is rendered as `{"error": "<code in lower case>", "code":
  * "<CODE>", "message": "…"}`: `error` matches the legacy contract's shape, so a legacy client that
  * only reads `error` still gets a stable token; `code` is what tests and dashboards assert on.
- * The exceptions are the answers on `/fu_auth` routes (the `gate_fu_auth` 404, an unreadable
- * body, and the data plane's own failures there), which are fastapi-users' `{"detail": …}` so that
- * a `/fu_auth` client never meets another surface's body (`gateNotFound` in http/handle-request.ts,
- * http/surface-answers.ts).
+ * The exceptions are the answers on fastapi-users' surface (native `/fu_auth`, not its legacy
+ * facade): the `gate_fu_auth` 404, an unreadable body, and the data plane's own failures there are
+ * `{"detail": …}` so that a `/fu_auth` client never meets another surface's body (the gate's 404
+ * and an unreadable body on the facade are the legacy contract's own; http/surface-answers.ts).
  */
 import type { ServerResponse } from 'node:http';
 

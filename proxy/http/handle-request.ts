@@ -163,12 +163,15 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (!req.complete) req.resume();
   }
 
-  /** fastapi-users' own 404 body: with the gate closed, /fu_auth looks like it does not exist. */
+  /**
+   * With the gate closed, /fu_auth looks like it does not exist: the monolith's own 404 in the
+   * path's surface (fastapi-users' on native routes, the legacy contract's on the facade).
+   */
   function gateNotFound(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
     ctx.arm = 'legacy';
     metrics.gateDenials.inc();
     identify(res, ctx, 'legacy');
-    sendNotFound(res, 'fu');
+    sendNotFound(res, ctx.route.surface);
     if (!req.complete) req.resume();
   }
 

@@ -15,11 +15,11 @@ import {
   LEGACY_LOGIN_BODY,
   type BodyAccepts,
 } from '../../src/lib/contracts/body-profiles.js';
+import { surfaceOf, type Surface } from '../../src/lib/contracts/surface.js';
 import type { BodyField } from '../policy/identity.js';
 
+export type { Surface };
 export type RouteKind = 'legacy_auth' | 'fu_auth' | 'passthrough';
-/** Whose error format the route answers in: the legacy contract or fastapi-users. */
-export type Surface = 'legacy' | 'fu';
 
 export interface BodyRule {
   accepts: BodyAccepts;
@@ -32,6 +32,10 @@ export interface RouteInfo {
   kind: RouteKind;
   /** Low-cardinality label for metrics and logs. */
   label: string;
+  /**
+   * Whose format every answer the proxy writes itself takes here (the gate's, an unreadable
+   * body's, a failure's): the monolith's own classification of the path, never the route kind.
+   */
   surface: Surface;
   /** Set for the small bodies the proxy reads to decide (POST only). */
   body?: BodyRule;
@@ -71,6 +75,7 @@ export function classifyRoute(method: string, url: string): RouteInfo {
   const raw = pathOf(url).toLowerCase();
   const path = canonical(raw);
   const post = method === 'POST';
+  const surface = surfaceOf(url);
   const legacyName = path.startsWith('/auth/')
     ? path.slice('/auth/'.length)
     : path.startsWith('/fu_auth/legacy/')
@@ -81,24 +86,24 @@ export function classifyRoute(method: string, url: string): RouteInfo {
     return {
       kind: 'legacy_auth',
       label: legacyName && LEGACY_ROUTES.has(legacyName) ? `/auth/${legacyName}` : '/auth/*',
-      surface: 'legacy',
+      surface,
       ...(legacyBody ? { body: legacyBody } : {}),
     };
   if (path === '/fu_auth' || path.startsWith('/fu_auth/')) {
-    const facade = path === '/fu_auth/legacy' || path.startsWith('/fu_auth/legacy/');
+    // The legacy facade reads its bodies as the legacy routes do; native routes as fastapi-users.
     const native = post && raw === path ? FU_BODIES[path] : undefined;
-    const body = facade ? legacyBody : native;
+    const body = surface === 'legacy' ? legacyBody : native;
     return {
       kind: 'fu_auth',
       label: '/fu_auth/*',
-      surface: facade ? 'legacy' : 'fu',
+      surface,
       ...(body ? { body } : {}),
     };
   }
-  if (path.startsWith('/api/')) return { kind: 'passthrough', label: '/api/*', surface: 'legacy' };
+  if (path.startsWith('/api/')) return { kind: 'passthrough', label: '/api/*', surface };
   if (path === '/healthz' || path === '/readyz')
-    return { kind: 'passthrough', label: path, surface: 'legacy' };
-  return { kind: 'passthrough', label: 'other', surface: 'legacy' };
+    return { kind: 'passthrough', label: path, surface };
+  return { kind: 'passthrough', label: 'other', surface };
 }
 
 /** `/auth/<rest>?q` → `/fu_auth/legacy/<rest>?q`, keeping the client's own spelling of <rest>. */

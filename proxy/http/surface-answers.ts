@@ -1,8 +1,9 @@
 /**
  * The answers the proxy writes itself in a surface's own format, byte for byte what the monolith
- * would send (docs/proxy.md, "Unreadable bodies"): an unreadable body (the legacy `{"error":…}` on
- * /auth/* and the facade, fastapi-users `{"detail":…}` on /fu_auth), and "not found" (the gate, and
- * a protocol upgrade on an auth route, which no engine serves). The bodies come from the same
+ * would send (docs/proxy.md, "Unreadable bodies"): an unreadable body, and "not found" (the gate,
+ * and a protocol upgrade on an auth route, which no engine serves). The surface is the path's
+ * (src/lib/contracts/surface.ts): the legacy `{"error":…}` on /auth/* and the facade
+ * /fu_auth/legacy/*, fastapi-users `{"detail":…}` on the rest of /fu_auth. The bodies come from the same
  * pure builders the monolith renders with (src/lib/contracts).
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
@@ -10,9 +11,9 @@ import type { Socket } from 'node:net';
 import { refusalError, type BodyRefusal } from '../../src/lib/contracts/body-refusal.js';
 import { FU_JSON_TYPE, fuErrorBody } from '../../src/lib/contracts/fu-error-body.js';
 import { LEGACY_JSON_TYPE, legacyErrorBody } from '../../src/lib/contracts/legacy-error-body.js';
+import type { Surface } from '../../src/lib/contracts/surface.js';
 import type { RenderableError } from '../../src/lib/contracts/validation-issue.js';
 import { PROXY_ERRORS, sendError, type ProxyErrorCode } from '../proxy-errors.js';
-import type { Surface } from './route-table.js';
 
 const NOT_FOUND: RenderableError = { code: 'NOT_FOUND', status: 404, details: {} };
 
