@@ -56,7 +56,8 @@ export class SnapshotError extends Error {
       | 'SNAPSHOT_CORRUPT'
       | 'SNAPSHOT_SHAPE'
       | 'SNAPSHOT_LABEL'
-      | 'SNAPSHOT_RESTORE_MISMATCH',
+      | 'SNAPSHOT_RESTORE_MISMATCH'
+      | 'SNAPSHOT_CONFLICT',
     message: string,
   ) {
     super(message);

@@ -117,6 +117,33 @@ async function holdOffWriters(
   });
 }
 
+/**
+ * Rows made since that hold a unique value a captured row holds (a provider account linked
+ * to another user after being unlinked): keeping them and restoring the captured row cannot both
+ * happen, and which one wins is the operator's call: the restore refuses (and changes nothing).
+ */
+async function refuseNewerConflicts(
+  sequelize: Sequelize,
+  label: string,
+  table: SnapshotTable,
+  t: Transaction,
+): Promise<void> {
+  if (!('unique' in table)) return;
+  const snapshot = snapshotRelation(label, table.name);
+  const same = table.unique.map((c) => `l.${c} = s.${c}`).join(' AND ');
+  const [row] = await sequelize.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${table.name} l JOIN ${snapshot} s ON ${same}
+      WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} c WHERE c.${table.key} = l.${table.key})`,
+    { type: QueryTypes.SELECT, transaction: t },
+  );
+  const n = Number(row?.n ?? 0);
+  if (n > 0)
+    throw new SnapshotError(
+      'SNAPSHOT_CONFLICT',
+      `${table.name}: ${n} row(s) made since ${label} hold the (${table.unique.join(', ')}) of a captured row; remove them (or take a new snapshot) before restoring ${label}`,
+    );
+}
+
 async function restoreTable(
   sequelize: Sequelize,
   manifest: Manifest,
@@ -125,6 +152,7 @@ async function restoreTable(
 ): Promise<{ rewritten: number; newer: number }> {
   const want = manifest.tables[table.name]!;
   const columns = want.columns.map((c) => c.split(' ')[0]!);
+  await refuseNewerConflicts(sequelize, manifest.label, table, t);
   const rebuild =
     table.name === 'users' && (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
   const counts = rebuild

@@ -8,14 +8,16 @@ import {
 export { SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_SCHEMA, type ChecksumMethod };
 
 /**
- * The tables a snapshot captures, each with its key, in restore order: a table comes after the
+ * The tables a snapshot captures, each with its key (and `unique`: a second key the restore checks
+ * rows made since against), in restore order: a table comes after the
  * ones its foreign keys point at (OAuth links follow fu_users in phase 1, users once consolidated).
  */
 export const SNAPSHOT_TABLES = [
   { name: 'users', key: 'id' },
   { name: 'fu_users', key: 'id' },
   { name: 'fu_access_tokens', key: 'token' },
-  { name: 'oauth_accounts', key: 'id' },
+  // One link per provider account: a link made since may hold one a captured link held.
+  { name: 'oauth_accounts', key: 'id', unique: ['oauth_name', 'account_id'] },
 ] as const;
 
 export type SnapshotTableName = (typeof SNAPSHOT_TABLES)[number]['name'];

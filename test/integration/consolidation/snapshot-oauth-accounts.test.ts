@@ -71,6 +71,19 @@ describe('snapshot of OAuth links', function () {
       expect(await links(s)).to.deep.equal([...captured, added]);
     });
 
+    it('when a link made since holds a provider account a captured link holds, then restore refuses saying so and changes nothing', async () => {
+      const snapshots = createSnapshotService(s);
+      await snapshots.create('relinked');
+      await s.query(`DELETE FROM oauth_accounts WHERE account_id = 'acct-a'`);
+      await link(s, users[2]!, 'acct-a');
+      const current = await links(s);
+      let error: unknown;
+      await snapshots.restore('relinked').catch((e: unknown) => (error = e));
+      expect((error as { code?: string }).code).to.equal('SNAPSHOT_CONFLICT');
+      expect((error as Error).message).to.match(/^oauth_accounts: 1 row\(s\) made since/);
+      expect(await links(s)).to.deep.equal(current);
+    });
+
     it('when a snapshot copy of the links is tampered with, then verify names it and restore refuses', async () => {
       const snapshots = createSnapshotService(s);
       await snapshots.create('tampered-links');
