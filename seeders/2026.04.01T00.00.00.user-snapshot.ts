@@ -31,6 +31,10 @@ export const down: Migration = async ({ context: { sequelize, params, log } }) =
   log(
     `restored ${report.label}: rewritten ${JSON.stringify(report.rewritten)}, kept newer ${JSON.stringify(report.keptNewer)}, password changes re-applied ${report.passwordChangesReapplied}, new-engine rows aligned with their restored twin ${report.twinsAligned}`,
   );
+  if (report.leftAsIs.length > 0)
+    log(
+      `${report.leftAsIs.join(', ')} left as it is: ${report.label} was taken before snapshots captured it`,
+    );
   if (report.twinsDisagreeing > 0)
     log(
       `${report.twinsDisagreeing} twin pair(s) disagree as they did when ${report.label} was taken: review with npm run users -- reconcile, apply with --apply`,

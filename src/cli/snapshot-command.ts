@@ -2,7 +2,7 @@ import { UsageError } from '../lib/cli/cli-error.js';
 import type { CliSpec } from '../lib/cli/command-spec.js';
 import { EXIT, type ExitCode } from '../lib/cli/exit-codes.js';
 import type { RunnableCommandLine } from '../lib/cli/run-cli.js';
-import { formatSize, type Manifest } from '../snapshot/snapshot-manifest.js';
+import { capturedTables, formatSize, type Manifest } from '../snapshot/snapshot-manifest.js';
 import type { SnapshotService } from '../snapshot/snapshot-service.js';
 import { defaultSnapshotLabel } from '../snapshot/snapshot-seeder.js';
 
@@ -12,7 +12,7 @@ const LABEL = [{ name: 'LABEL' }] as const;
 export const SNAPSHOT_CLI: CliSpec = {
   command: 'npm run snapshot --',
   summary:
-    'snapshots of users, fu_users and fu_access_tokens inside the database (docs/runbook.md)',
+    'snapshots of users, fu_users, fu_access_tokens and oauth_accounts inside the database (docs/runbook.md)',
   details: [
     'Automatic snapshots (cutover, dedupe, reconcile) are pruned to the newest SNAPSHOT_KEEP_AUTOMATIC (default 5) when a new one is taken; manual ones only by prune --include-manual.',
   ],
@@ -64,8 +64,9 @@ function keepCount(value: string | boolean | undefined): number {
 }
 
 function describe(m: Manifest & { sizeBytes: number }): string {
-  const tables = Object.entries(m.tables)
-    .map(([t, f]) => `${t}=${f.rows}`)
+  // In capture order (JSONB keeps its keys ordered by length).
+  const tables = capturedTables(m)
+    .map(({ table, figures }) => `${table.name}=${figures.rows}`)
     .join(' ');
   const restored = m.restoredAt ? `  restored ${m.restoredAt.toISOString()}` : '';
   return `${m.label}  ${m.origin}  taken ${m.takenAt.toISOString()}  ${formatSize(m.sizeBytes)}  ${tables}${restored}`;

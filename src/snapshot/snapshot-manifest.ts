@@ -6,17 +6,46 @@ import {
   type SnapshotManifestRow,
   type SnapshotOrigin,
 } from '../lib/contracts/snapshot-manifest.js';
-import { SNAPSHOT_TABLES, snapshotRelation, type SnapshotTableName } from './snapshot-sql.js';
+import {
+  SNAPSHOT_TABLES,
+  snapshotRelation,
+  type LaterSnapshotTableName,
+  type SnapshotTableName,
+} from './snapshot-sql.js';
 
 export type { ManifestTable, SnapshotOrigin };
 export { SNAPSHOT_ORIGINS };
+
+/** A manifest's tables: the later ones are absent from manifests written before they were captured. */
+export type ManifestTables = Record<
+  Exclude<SnapshotTableName, LaterSnapshotTableName>,
+  ManifestTable
+> &
+  Partial<Record<LaterSnapshotTableName, ManifestTable>>;
 
 export interface Manifest {
   label: string;
   takenAt: Date;
   restoredAt: Date | null;
   origin: SnapshotOrigin;
-  tables: Record<SnapshotTableName, ManifestTable>;
+  tables: ManifestTables;
+}
+
+export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
+
+/** The tables this manifest captured, in restore order, each with its figures. */
+export function capturedTables(
+  manifest: Pick<Manifest, 'tables'>,
+): { table: SnapshotTable; figures: ManifestTable }[] {
+  return SNAPSHOT_TABLES.flatMap((table) => {
+    const figures: ManifestTable | undefined = manifest.tables[table.name];
+    return figures ? [{ table, figures }] : [];
+  });
+}
+
+/** The tables a snapshot captures now that this manifest lacks (it predates them). */
+export function uncapturedTables(manifest: Pick<Manifest, 'tables'>): SnapshotTableName[] {
+  return SNAPSHOT_TABLES.filter(({ name }) => !manifest.tables[name]).map(({ name }) => name);
 }
 
 export class SnapshotError extends Error {
@@ -27,7 +56,8 @@ export class SnapshotError extends Error {
       | 'SNAPSHOT_CORRUPT'
       | 'SNAPSHOT_SHAPE'
       | 'SNAPSHOT_LABEL'
-      | 'SNAPSHOT_RESTORE_MISMATCH',
+      | 'SNAPSHOT_RESTORE_MISMATCH'
+      | 'SNAPSHOT_CONFLICT',
     message: string,
   ) {
     super(message);

@@ -11,7 +11,13 @@ import { SYNC_GUARD } from '../consolidation/sync-back.js';
 import { unsupportedFeatures } from '../consolidation/table-catalog.js';
 import { LEGACY_ACTIVE, LEGACY_SUPERUSER, LEGACY_VERIFIED } from '../twins/twin-fields.js';
 import { findDriftedTwins } from '../twins/twin-drift.js';
-import { SnapshotError, type Manifest, type ManifestTable } from './snapshot-manifest.js';
+import {
+  capturedTables,
+  SnapshotError,
+  uncapturedTables,
+  type Manifest,
+  type ManifestTable,
+} from './snapshot-manifest.js';
 import {
   capturePasswordChanges,
   rebuildCaptured,
@@ -22,7 +28,6 @@ import {
 import {
   columnsOf,
   SNAPSHOT_MANIFEST_TABLE,
-  SNAPSHOT_TABLES,
   snapshotRelation,
   tableFigures,
   type ChecksumMethod,
@@ -32,9 +37,11 @@ import {
 export interface RestoreReport {
   label: string;
   /** Captured rows written back because they differed or were gone (users: all, it is rebuilt). */
-  rewritten: Record<SnapshotTableName, number>;
-  /** Accounts created after the snapshot, kept as they are. */
-  keptNewer: Record<SnapshotTableName, number>;
+  rewritten: Partial<Record<SnapshotTableName, number>>;
+  /** Rows created after the snapshot (accounts, tokens, OAuth links), kept as they are. */
+  keptNewer: Partial<Record<SnapshotTableName, number>>;
+  /** Tables the snapshot predates capturing (an older manifest): left as they are. */
+  leftAsIs: SnapshotTableName[];
   /** Password changes made after the snapshot, re-applied on top of it. */
   passwordChangesReapplied: number;
   /** New-engine rows created since (lazy imports) set to what their restored legacy twin says. */
@@ -54,8 +61,10 @@ export async function verifyCopies(
   t: Transaction,
 ): Promise<string[]> {
   const problems: string[] = [];
-  for (const { name } of SNAPSHOT_TABLES) {
-    const want = manifest.tables[name];
+  for (const {
+    table: { name },
+    figures: want,
+  } of capturedTables(manifest)) {
     const figures = await tableFigures(
       sequelize,
       snapshotRelation(manifest.label, name),
@@ -81,9 +90,12 @@ async function checkRestorable(
       'SNAPSHOT_CORRUPT',
       `snapshot ${manifest.label} does not match its manifest: ${problems.join('; ')}`,
     );
-  for (const { name } of SNAPSHOT_TABLES) {
+  for (const {
+    table: { name },
+    figures,
+  } of capturedTables(manifest)) {
     const live = await columnsOf(sequelize, 'public', name, t);
-    if (live.join(',') !== manifest.tables[name].columns.join(','))
+    if (live.join(',') !== figures.columns.join(','))
       throw new SnapshotError(
         'SNAPSHOT_SHAPE',
         `${name} has changed shape since ${manifest.label} was taken (consolidated or rolled back since?): migrate it back to the phase the snapshot was taken in first`,
@@ -92,14 +104,44 @@ async function checkRestorable(
 }
 
 /** Serialises with every writer of the user tables; the phase-2 sync triggers stay quiet. */
-async function holdOffWriters(sequelize: Sequelize, t: Transaction): Promise<void> {
+async function holdOffWriters(
+  sequelize: Sequelize,
+  manifest: Manifest,
+  t: Transaction,
+): Promise<void> {
   await sequelize.query(SYNC_GUARD, { transaction: t });
-  await sequelize.query(
-    'LOCK TABLE users, fu_users, fu_access_tokens IN SHARE ROW EXCLUSIVE MODE',
-    {
-      transaction: t,
-    },
+  // The user tables before the links that point at them, the order their writers take them in.
+  const tables = capturedTables(manifest).map(({ table }) => table.name);
+  await sequelize.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`, {
+    transaction: t,
+  });
+}
+
+/**
+ * Rows made since that hold a unique value a captured row holds (a provider account linked
+ * to another user after being unlinked): keeping them and restoring the captured row cannot both
+ * happen, and which one wins is the operator's call: the restore refuses (and changes nothing).
+ */
+async function refuseNewerConflicts(
+  sequelize: Sequelize,
+  label: string,
+  table: SnapshotTable,
+  t: Transaction,
+): Promise<void> {
+  if (!('unique' in table)) return;
+  const snapshot = snapshotRelation(label, table.name);
+  const same = table.unique.map((c) => `l.${c} = s.${c}`).join(' AND ');
+  const [row] = await sequelize.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${table.name} l JOIN ${snapshot} s ON ${same}
+      WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} c WHERE c.${table.key} = l.${table.key})`,
+    { type: QueryTypes.SELECT, transaction: t },
   );
+  const n = Number(row?.n ?? 0);
+  if (n > 0)
+    throw new SnapshotError(
+      'SNAPSHOT_CONFLICT',
+      `${table.name}: ${n} row(s) made since ${label} hold the (${table.unique.join(', ')}) of a captured row; remove them (or take a new snapshot) before restoring ${label}`,
+    );
 }
 
 async function restoreTable(
@@ -108,13 +150,14 @@ async function restoreTable(
   table: SnapshotTable,
   t: Transaction,
 ): Promise<{ rewritten: number; newer: number }> {
-  const columns = manifest.tables[table.name].columns.map((c) => c.split(' ')[0]!);
+  const want = manifest.tables[table.name]!;
+  const columns = want.columns.map((c) => c.split(' ')[0]!);
+  await refuseNewerConflicts(sequelize, manifest.label, table, t);
   const rebuild =
     table.name === 'users' && (await unsupportedFeatures(sequelize, table.name, t)).length === 0;
   const counts = rebuild
     ? await rebuildCaptured(sequelize, manifest.label, table, columns, t)
     : await rewriteCaptured(sequelize, manifest.label, table, columns, t);
-  const want = manifest.tables[table.name];
   const after = await tableFigures(
     sequelize,
     `(SELECT l.* FROM ${table.name} l JOIN ${snapshotRelation(manifest.label, table.name)} s USING (${table.key})) `,
@@ -186,17 +229,18 @@ export async function restoreInTransaction(
   t: Transaction,
 ): Promise<RestoreReport> {
   await checkRestorable(sequelize, manifest, t);
-  await holdOffWriters(sequelize, t);
+  await holdOffWriters(sequelize, manifest, t);
   const later = await capturePasswordChanges(sequelize, manifest, t);
   const report: RestoreReport = {
     label: manifest.label,
-    rewritten: { users: 0, fu_users: 0, fu_access_tokens: 0 },
-    keptNewer: { users: 0, fu_users: 0, fu_access_tokens: 0 },
+    rewritten: {},
+    keptNewer: {},
+    leftAsIs: uncapturedTables(manifest),
     passwordChangesReapplied: 0,
     twinsAligned: 0,
     twinsDisagreeing: 0,
   };
-  for (const table of SNAPSHOT_TABLES) {
+  for (const { table } of capturedTables(manifest)) {
     const counts = await restoreTable(sequelize, manifest, table, t);
     report.rewritten[table.name] = counts.rewritten;
     report.keptNewer[table.name] = counts.newer;

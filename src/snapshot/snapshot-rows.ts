@@ -5,7 +5,7 @@ import {
   replaceTable,
   swapLockSet,
 } from '../consolidation/table-swap.js';
-import type { Manifest } from './snapshot-manifest.js';
+import { capturedTables, type Manifest, type SnapshotTable } from './snapshot-manifest.js';
 import { SNAPSHOT_TABLES, snapshotRelation, type SnapshotTableName } from './snapshot-sql.js';
 
 /**
@@ -18,9 +18,10 @@ const PASSWORD_COLUMNS: Record<SnapshotTableName, string[]> = {
   users: ['hashed_password', 'fu_hashed_password'],
   fu_users: ['hashed_password'],
   fu_access_tokens: [],
+  oauth_accounts: [],
 };
 
-export type SnapshotTable = (typeof SNAPSHOT_TABLES)[number];
+export type { SnapshotTable };
 
 export interface RowCounts {
   rewritten: number;
@@ -41,8 +42,11 @@ export async function capturePasswordChanges(
   t: Transaction,
 ): Promise<PasswordChange[]> {
   const changes: PasswordChange[] = [];
-  for (const { name, key } of SNAPSHOT_TABLES) {
-    const present = manifest.tables[name].columns.map((c) => c.split(' ')[0]!);
+  for (const {
+    table: { name, key },
+    figures,
+  } of capturedTables(manifest)) {
+    const present = figures.columns.map((c) => c.split(' ')[0]!);
     const columns = PASSWORD_COLUMNS[name].filter((c) => present.includes(c));
     if (columns.length === 0) continue;
     const differs = columns.map((c) => `l.${c} IS DISTINCT FROM s.${c}`).join(' OR ');
@@ -70,7 +74,8 @@ export async function capturePasswordChanges(
  * and swapping the copy in (src/consolidation/table-swap.ts): writing every row into a fresh
  * table and building each index once costs about a bare INSERT … SELECT, where updating a
  * damaged table in place gives every index a new entry per row, two to three times that. Every
- * captured row counts as rewritten. Tables with keys to other tables (fu_users, tokens) cannot be
+ * captured row counts as rewritten. Tables with keys to other tables (fu_users, tokens, OAuth
+ * links) cannot be
  * swapped this way (LIKE does not copy foreign keys) and are rewritten in place.
  */
 export async function rebuildCaptured(

@@ -1,6 +1,6 @@
 /**
- * The reversible snapshot (docs/design/design.md invariant 5): `create` copies `users`, `fu_users` and
- * `fu_access_tokens` into tables of the `authshift_snapshots` schema, all three from one
+ * The reversible snapshot (docs/design/design.md invariant 5): `create` copies `users`, `fu_users`,
+ * `fu_access_tokens` and `oauth_accounts` into tables of the `authshift_snapshots` schema, all from one
  * REPEATABLE READ view, with a manifest (label, origin, time, row counts, checksums, columns).
  * `restore` (snapshot-restore.ts) makes every captured row byte-identical again and keeps what
  * happened after the snapshot that must not be lost; `prune` applies retention.
@@ -15,12 +15,14 @@ import {
   snapshotExists,
   SnapshotError,
   type Manifest,
+  type ManifestTable,
   type SnapshotOrigin,
 } from './snapshot-manifest.js';
 import { restoreInTransaction, verifyCopies, type RestoreReport } from './snapshot-restore.js';
 import {
   CHECKSUM_METHOD,
   columnsOf,
+  isLaterSnapshotTable,
   pinTextForm,
   SNAPSHOT_MANIFEST_TABLE,
   SNAPSHOT_TABLES,
@@ -39,6 +41,12 @@ export {
 } from './snapshot-manifest.js';
 export type { RestoreReport } from './snapshot-restore.js';
 
+/** The tables given columns, in capture order. */
+const captured = <T>(byTable: Partial<Record<SnapshotTableName, T>>): [SnapshotTableName, T][] =>
+  SNAPSHOT_TABLES.flatMap(({ name }) =>
+    byTable[name] === undefined ? [] : [[name, byTable[name]] as [SnapshotTableName, T]],
+  );
+
 export function createSnapshotService(sequelize: Sequelize) {
   const repeatable = <T>(work: (t: Transaction) => Promise<T>) =>
     sequelize.transaction(
@@ -50,14 +58,14 @@ export function createSnapshotService(sequelize: Sequelize) {
     );
 
   async function checksums(
-    columns: Record<SnapshotTableName, string[]>,
+    columns: Partial<Record<SnapshotTableName, string[]>>,
     t: Transaction,
-  ): Promise<Record<SnapshotTableName, TableFigures>> {
-    const out = {} as Record<SnapshotTableName, TableFigures>;
-    for (const { name } of SNAPSHOT_TABLES)
+  ): Promise<Partial<Record<SnapshotTableName, TableFigures>>> {
+    const out: Partial<Record<SnapshotTableName, TableFigures>> = {};
+    for (const [name, list] of captured(columns))
       out[name] = await tableFigures(sequelize, name, t, {
         method: CHECKSUM_METHOD,
-        columns: columns[name],
+        columns: list,
       });
     return out;
   }
@@ -91,11 +99,14 @@ export function createSnapshotService(sequelize: Sequelize) {
   ): Promise<Manifest> {
     if (await snapshotExists(sequelize, label, t))
       throw new SnapshotError('SNAPSHOT_EXISTS', `snapshot ${label} already exists`);
-    const columns = {} as Record<SnapshotTableName, string[]>;
-    for (const { name } of SNAPSHOT_TABLES)
-      columns[name] = await columnsOf(sequelize, 'public', name, t);
+    const columns: Partial<Record<SnapshotTableName, string[]>> = {};
+    for (const { name } of SNAPSHOT_TABLES) {
+      const list = await columnsOf(sequelize, 'public', name, t);
+      // A database not yet migrated to a later table has none to capture (no columns: no table).
+      if (list.length > 0 || !isLaterSnapshotTable(name)) columns[name] = list;
+    }
     const copy = async () => {
-      for (const { name } of SNAPSHOT_TABLES)
+      for (const [name] of captured(columns))
         await sequelize.query(
           `CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`,
           {
@@ -107,9 +118,9 @@ export function createSnapshotService(sequelize: Sequelize) {
       copy(),
       alongside(t, (reader) => checksums(columns, reader)),
     ]);
-    const tables = {} as Manifest['tables'];
-    for (const { name } of SNAPSHOT_TABLES)
-      tables[name] = { ...sums[name], columns: columns[name], method: CHECKSUM_METHOD };
+    const tables: Partial<Record<SnapshotTableName, ManifestTable>> = {};
+    for (const [name, list] of captured(columns))
+      tables[name] = { ...sums[name]!, columns: list, method: CHECKSUM_METHOD };
     const [row] = await sequelize.query<{ taken_at: Date }>(
       `INSERT INTO ${SNAPSHOT_MANIFEST_TABLE} (label, taken_at, origin, tables)
        VALUES (:label, now(), :origin, :tables::jsonb) RETURNING taken_at`,
@@ -119,7 +130,13 @@ export function createSnapshotService(sequelize: Sequelize) {
         transaction: t,
       },
     );
-    return { label, takenAt: row!.taken_at, restoredAt: null, origin, tables };
+    return {
+      label,
+      takenAt: row!.taken_at,
+      restoredAt: null,
+      origin,
+      tables: tables as Manifest['tables'],
+    };
   }
 
   async function drop(label: string): Promise<void> {

@@ -7,14 +7,31 @@ import {
 
 export { SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_SCHEMA, type ChecksumMethod };
 
-/** The tables a snapshot captures, each with its key. */
+/**
+ * The tables a snapshot captures, each with its key (and `unique`: a second key the restore checks
+ * rows made since against), in restore order: a table comes after the
+ * ones its foreign keys point at (OAuth links follow fu_users in phase 1, users once consolidated).
+ */
 export const SNAPSHOT_TABLES = [
   { name: 'users', key: 'id' },
   { name: 'fu_users', key: 'id' },
   { name: 'fu_access_tokens', key: 'token' },
+  // One link per provider account: a link made since may hold one a captured link held.
+  { name: 'oauth_accounts', key: 'id', unique: ['oauth_name', 'account_id'] },
 ] as const;
 
 export type SnapshotTableName = (typeof SNAPSHOT_TABLES)[number]['name'];
+
+/**
+ * Tables captured only since a later release: manifests written before lack them (verify skips
+ * them, restore leaves them as they are), and a database without the table yet snapshots without it.
+ */
+export const LATER_SNAPSHOT_TABLES = ['oauth_accounts'] as const satisfies SnapshotTableName[];
+export type LaterSnapshotTableName = (typeof LATER_SNAPSHOT_TABLES)[number];
+
+export function isLaterSnapshotTable(name: SnapshotTableName): name is LaterSnapshotTableName {
+  return (LATER_SNAPSHOT_TABLES as readonly string[]).includes(name);
+}
 
 const LABEL = /^[a-z0-9][a-z0-9_-]{0,40}$/;
 

@@ -55,7 +55,7 @@ describe('npm run snapshot (real processes)', function () {
     const listed = await snapshot('list');
     expect(listed.code).to.equal(0);
     expect(listed.output).to.match(
-      /^cli-one {2}manual {2}taken \S+ {2}\d+\.\d (kB|MB) {2}users=30 fu_users=0 fu_access_tokens=0$/m,
+      /^cli-one {2}manual {2}taken \S+ {2}\d+\.\d (kB|MB) {2}users=30 fu_users=0 fu_access_tokens=0 oauth_accounts=0$/m,
     );
 
     const verified = await snapshot('verify', 'cli-one');

@@ -110,7 +110,7 @@ describe('snapshot seeder and dedupe', () => {
       const alone = await createSnapshotService(single).create('one-connection');
       for (const manifest of [pair, alone])
         for (const { name } of SNAPSHOT_TABLES) {
-          const table = manifest.tables[name];
+          const table = manifest.tables[name]!;
           expect(table.method).to.equal('row-hash');
           const copied = await tableFigures(
             db.sequelize,
@@ -136,7 +136,7 @@ describe('snapshot seeder and dedupe', () => {
     await db.sequelize.transaction(async (t) => {
       await pinTextForm(db.sequelize, t);
       for (const { name } of SNAPSHOT_TABLES) {
-        const { method: _method, ...rest } = manifest.tables[name];
+        const { method: _method, ...rest } = manifest.tables[name]!;
         const f = await tableFigures(db.sequelize, snapshotRelation('text-form', name), t);
         tables[name] = { ...rest, ...f };
       }
