@@ -14,7 +14,14 @@ import { z } from 'zod';
 export const OAUTH_PRESETS = {
   google: { issuer: 'https://accounts.google.com' },
   gitlab: { issuer: 'https://gitlab.com' },
+  // Microsoft Entra ID: one issuer per tenant. The multi-tenant endpoints (`common`,
+  // `organizations`, `consumers`) issue ID tokens whose `iss` names the user's own tenant, which a
+  // strict issuer check (rightly) refuses, so a tenant is required.
+  microsoft: { issuer: 'https://login.microsoftonline.com/{tenant}/v2.0' },
 } as const;
+
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
+const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
 
 /** Path segments of `/fu_auth` that a provider name must not shadow. */
 const RESERVED_NAMES = new Set([
@@ -47,6 +54,14 @@ const provider = z
       })
       .refine((name) => !RESERVED_NAMES.has(name), { error: 'is a /fu_auth route name' }),
     preset: z.enum(Object.keys(OAUTH_PRESETS) as [keyof typeof OAUTH_PRESETS]).optional(),
+    /** The directory (tenant) id or domain, for presets whose issuer is per tenant (microsoft). */
+    tenant: z
+      .string()
+      .regex(TENANT, { error: 'must be a tenant id or domain' })
+      .refine((t) => !MULTI_TENANT.has(t.toLowerCase()), {
+        error: 'must name one tenant (common, organizations and consumers have no fixed issuer)',
+      })
+      .optional(),
     issuer: httpUrl.optional(),
     clientId: z.string().min(1, 'must not be empty'),
     clientSecret: z.string().min(1, 'must not be empty'),
@@ -62,13 +77,23 @@ const provider = z
   })
   .strict()
   .transform((p, ctx) => {
-    const issuer = p.issuer ?? (p.preset ? OAUTH_PRESETS[p.preset].issuer : undefined);
-    if (!issuer) {
+    const template = p.issuer ?? (p.preset ? OAUTH_PRESETS[p.preset].issuer : undefined);
+    if (!template) {
       ctx.addIssue({ code: 'custom', message: `${p.name}: needs an issuer or a preset` });
       return z.NEVER;
     }
-    const { preset: _preset, ...rest } = p;
-    return { ...rest, issuer };
+    const perTenant = template.includes('{tenant}');
+    if (perTenant !== (p.tenant !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: perTenant
+          ? `${p.name}: the ${p.preset} preset needs a tenant`
+          : `${p.name}: tenant applies only to a per-tenant preset (microsoft)`,
+      });
+      return z.NEVER;
+    }
+    const { preset: _preset, tenant, ...rest } = p;
+    return { ...rest, issuer: perTenant ? template.replace('{tenant}', tenant!) : template };
   });
 
 export type OAuthProviderConfig = z.output<typeof provider>;

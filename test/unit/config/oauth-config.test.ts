@@ -60,6 +60,22 @@ describe('configuration of OAuth providers', () => {
     ]);
   });
 
+  it('when the microsoft preset names a tenant, then the issuer is that tenant’s', () => {
+    const { oauth } = loadConfig(
+      providers({
+        name: 'entra',
+        preset: 'microsoft',
+        tenant: 'contoso.onmicrosoft.com',
+        clientId: 'm',
+        clientSecret: 'ms',
+      }),
+    );
+    expect(oauth.providers[0]!.issuer).to.equal(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+    );
+    expect(oauth.providers[0]).not.to.have.property('tenant');
+  });
+
   it('when the list is malformed, then start-up names the problem', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ OAUTH_PROVIDERS: '{nope' }, /OAUTH_PROVIDERS: must be a JSON array/],
@@ -68,6 +84,16 @@ describe('configuration of OAuth providers', () => {
       [providers({ ...corp, name: 'jwt' }), /route name/],
       [providers({ ...corp, name: 'Bad Name' }), /OAUTH_PROVIDERS\.0\.name/],
       [providers({ ...corp, issuer: undefined }), /needs an issuer or a preset/],
+      [providers({ ...corp, issuer: undefined, preset: 'microsoft' }), /needs a tenant/],
+      [
+        providers({ ...corp, issuer: undefined, preset: 'microsoft', tenant: 'common' }),
+        /must name one tenant/,
+      ],
+      [providers({ ...corp, tenant: 'contoso' }), /tenant applies only/],
+      [
+        providers({ ...corp, issuer: undefined, preset: 'microsoft', tenant: 'a/b' }),
+        /tenant id or domain/,
+      ],
       [providers({ ...corp, issuer: 'ftp://x' }), /issuer: must be an http/],
       [providers({ ...corp, clientSecret: '' }), /clientSecret: must not be empty/],
       [providers({ ...corp, backend: 'redis' }), /backend/],
