@@ -49,6 +49,9 @@ export const ERROR_CODES = {
   OAUTH_INVALID_STATE: { status: 400, message: 'The OAuth CSRF cookie does not match the state.' },
   ACCESS_TOKEN_DECODE_ERROR: { status: 400, message: 'The OAuth state token is invalid.' },
   ACCESS_TOKEN_ALREADY_EXPIRED: { status: 400, message: 'The OAuth state token has expired.' },
+  // Not a 5xx: the provider's outage is not this service failing (and must never look like one to
+  // the rollout guard); the client can only try again later.
+  OAUTH_PROVIDER_UNAVAILABLE: { status: 400, message: 'The OAuth provider cannot be reached.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

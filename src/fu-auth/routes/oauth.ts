@@ -17,8 +17,8 @@ import { ProviderError, type OidcClient, type ProviderIdentity } from '../oauth/
  * - `GET /associate/{name}/authorize|callback` for a signed-in user → 200 UserRead.
  * Deliberate deviations, all safer and invisible to a client that follows the flow: the state and
  * CSRF cookie are checked before the code is exchanged (upstream exchanges first), PKCE is used
- * when the provider supports it, and a provider that cannot be reached is `503 {"detail":
- * "Service Unavailable"}` (upstream: 500).
+ * when the provider supports it, and a provider that cannot be reached is `400 {"detail":
+ * "OAUTH_PROVIDER_UNAVAILABLE"}` (upstream: 500).
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/router/oauth.py
  */
 export function addOAuthRoutes(router: Router, deps: FuAuthDeps & { oauth: OAuthDeps }): void {
@@ -133,13 +133,14 @@ function queryString(req: Request, name: string): string | undefined {
   return typeof first === 'string' ? first : undefined;
 }
 
-/** Provider failures as `/fu_auth` errors: unreachable → 503, anything it refused → 400. */
+/** Provider failures as `/fu_auth` errors, never a 5xx: unreachable, or anything it refused → 400. */
 async function withProvider<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
-    if (error.kind === 'unavailable') throw new AppError('SERVICE_UNAVAILABLE', { cause: error });
+    if (error.kind === 'unavailable')
+      throw new AppError('OAUTH_PROVIDER_UNAVAILABLE', { cause: error });
     throw new AppError('BAD_REQUEST', { cause: error });
   }
 }

@@ -278,9 +278,9 @@ describe('/fu_auth OAuth (OpenID Connect) sign-in', function () {
     ]);
   });
 
-  it('when the provider cannot be reached, then 503 in the fastapi-users format, never a 500', async () => {
+  it('when the provider cannot be reached, then a 400 naming it in the fastapi-users format, never a 5xx', async () => {
     const res = await app().get('/fu_auth/down/authorize');
-    expect([res.status, res.body]).to.deep.equal([503, { detail: 'Service Unavailable' }]);
+    expect([res.status, res.body]).to.deep.equal([400, { detail: 'OAUTH_PROVIDER_UNAVAILABLE' }]);
   });
 
   it('when a signed-in user associates a provider account, then it is linked to them; another user or nobody cannot finish it', async () => {
