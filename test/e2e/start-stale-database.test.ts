@@ -25,7 +25,14 @@ const BUSY = 3;
 /** SIGKILLs every process of the stack except PostgreSQL's if `sparePostgres`: a crash. */
 function crash(run: StackRun, sparePostgres: boolean): void {
   for (const p of [...run.tree(), { pid: run.npm.pid!, command: 'npm' }]) {
-    if (!(sparePostgres && POSTGRES.test(p.command))) process.kill(p.pid, 'SIGKILL');
+    if (sparePostgres && POSTGRES.test(p.command)) continue;
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch (error) {
+      // A process of the tree may end between the listing and the kill (a backend, a child of a
+      // process killed first): gone is what a crash wants.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
   }
 }
 
