@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load-config.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { canonicalEmail } from '../lib/identity/canonical-email.js';
+import { clientKey } from './client-key.js';
 import type { RateLimiter, Verdict } from './rate-limiter.js';
 
 /**
@@ -41,7 +42,7 @@ export const SLOWDOWN_BASE_MS = 250;
 
 const digest = (value: string) => createHash('sha256').update(value).digest('hex');
 const accountOf = (email: string) => digest(canonicalEmail(email));
-const addressOf = (ip: string | undefined) => ip ?? 'unknown';
+const addressOf = clientKey;
 
 /** The delay before an attempt on an account with `failures` recent failures (0 = none). */
 export function slowdownMs(failures: number, rule: { max: number }, maxMs: number): number {

@@ -22,9 +22,12 @@ describe('/fu_auth rate limits', () => {
     },
   });
 
-  /** A client address of its own (trust proxy is loopback), so tests never share a window. */
+  /**
+   * A client address of its own (trust proxy is loopback), so tests never share a window: a /64
+   * of its own, since an IPv6 client is counted by its /64.
+   */
   const uniqueIp = () =>
-    `2001:db8::${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
+    `2001:db8:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}::1`;
   const login = (from: string, username: string, password: string, path = '/fu_auth/jwt/login') =>
     request(t.app)
       .post(path)
