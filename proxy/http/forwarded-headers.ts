@@ -3,7 +3,11 @@
  * - SECURITY: every `x-authshift-*` header a client sends is removed (after the override pair
  *   has been read), so no client can impersonate the proxy to an upstream.
  * - SECURITY: `X-Forwarded-For/Proto/Host` are set from the connection; a client's own values are
- *   kept (appended to) only with PROXY_TRUST_FORWARDED, i.e. behind a trusted load balancer.
+ *   used only with PROXY_TRUST_FORWARDED, i.e. behind a trusted load balancer. There the
+ *   monolith is sent the one client the proxy resolves (client-address.ts: the entry the balancer
+ *   appended), the client its guard counts too: the monolith trusts only this proxy's hop, so a
+ *   chain ending in the balancer's own address made every client the balancer to its login
+ *   limits (one budget, and one lockout, for everyone behind it).
  * - `Expect` is dropped: Node has already answered `100 Continue`, and a buffered body is
  *   re-sent in full.
  * - The client connection's own hop-by-hop headers are dropped on plain requests (RFC 9110
@@ -13,6 +17,7 @@
 import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { FORCE_ARM_HEADER, SIGNATURE_HEADER } from '../policy/override.js';
+import { clientAddress } from './client-address.js';
 
 export const INTERNAL_HEADER_PREFIX = 'x-authshift-';
 
@@ -37,9 +42,7 @@ export function prepareHeaders(req: IncomingMessage, trustForwarded: boolean): O
   const proto = req.socket instanceof TLSSocket ? 'https' : 'http';
   const host = headers.host ?? '';
   if (trustForwarded) {
-    headers['x-forwarded-for'] = headers['x-forwarded-for']
-      ? `${single(headers['x-forwarded-for'])}, ${ip}`
-      : ip;
+    headers['x-forwarded-for'] = clientAddress(req, true) || ip;
     headers['x-forwarded-proto'] ??= proto;
     headers['x-forwarded-host'] ??= host;
   } else {

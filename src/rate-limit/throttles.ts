@@ -3,10 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load-config.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { canonicalEmail } from '../lib/identity/canonical-email.js';
+import { clientKey } from './client-key.js';
 import type { RateLimiter, Verdict } from './rate-limiter.js';
 
 /**
- * The one set of limits for every login, registration and forgot-password route: the legacy
+ * The one set of limits for every login, registration, forgot-password and verification-request
+ * route: the legacy
  * engine's `/auth/*`, the facade's `/fu_auth/legacy/*` and `/fu_auth/*` (docs/security.md, "Rate
  * limits and lockout"). Counts live in PostgreSQL (rate-limiter.ts), so every instance and both
  * engines count together.
@@ -25,6 +27,8 @@ export interface Throttles {
   login<T>(ip: string | undefined, email: string, attempt: () => Promise<T>): Promise<T>;
   register(ip: string | undefined): Promise<void>;
   forgotPassword(ip: string | undefined, email: string): Promise<void>;
+  /** The verification e-mail: the forgot-password rules, on budgets of its own. */
+  requestVerify(ip: string | undefined, email: string): Promise<void>;
 }
 
 type RateLimitConfig = Config['fuAuth']['rateLimit'];
@@ -41,7 +45,7 @@ export const SLOWDOWN_BASE_MS = 250;
 
 const digest = (value: string) => createHash('sha256').update(value).digest('hex');
 const accountOf = (email: string) => digest(canonicalEmail(email));
-const addressOf = (ip: string | undefined) => ip ?? 'unknown';
+const addressOf = clientKey;
 
 /** The delay before an attempt on an account with `failures` recent failures (0 = none). */
 export function slowdownMs(failures: number, rule: { max: number }, maxMs: number): number {
@@ -87,8 +91,22 @@ export function createThrottles(
       login: (_ip, _email, attempt) => flat(attempt),
       register: async () => undefined,
       forgotPassword: async () => undefined,
+      requestVerify: async () => undefined,
     };
   }
+  /**
+   * An anonymous request that sends an account an e-mail (reset, verification): limited per
+   * client address and per account, so nobody can flood a mailbox or pile up background work.
+   */
+  async function mailRequest(kind: string, ip: string | undefined, email: string) {
+    const [perIp, perAccount] = await limiter.admit([
+      { key: `${kind}:ip:${addressOf(ip)}`, rule: config.forgotPerIp, mode: 'hit' },
+      { key: `${kind}:account:${accountOf(email)}`, rule: config.forgotPerAccount, mode: 'hit' },
+    ]);
+    refuse(perIp);
+    refuse(perAccount);
+  }
+
   return {
     async login(ip, email, attempt) {
       const account = accountOf(email);
@@ -123,13 +141,7 @@ export function createThrottles(
     async register(ip) {
       refuse(await limiter.hit(`register:ip:${addressOf(ip)}`, config.registerPerIp));
     },
-    async forgotPassword(ip, email) {
-      const [perIp, perAccount] = await limiter.admit([
-        { key: `forgot:ip:${addressOf(ip)}`, rule: config.forgotPerIp, mode: 'hit' },
-        { key: `forgot:account:${accountOf(email)}`, rule: config.forgotPerAccount, mode: 'hit' },
-      ]);
-      refuse(perIp);
-      refuse(perAccount);
-    },
+    forgotPassword: (ip, email) => mailRequest('forgot', ip, email),
+    requestVerify: (ip, email) => mailRequest('verify', ip, email),
   };
 }

@@ -28,6 +28,7 @@ const THROTTLED = [
   '/fu_auth/cookie/login',
   '/fu_auth/register',
   '/fu_auth/forgot-password',
+  '/fu_auth/request-verify-token',
 ];
 
 /**
@@ -37,7 +38,7 @@ const THROTTLED = [
 export const DEVIATIONS: Deviation[] = [
   {
     reason:
-      'Login, registration and forgot-password are rate limited (a documented improvement over ' +
+      'Login, registration, forgot-password and request-verify-token are rate limited (a documented improvement over ' +
       'fastapi-users): ' +
       '429 {"detail":"TOO_MANY_REQUESTS"} with Retry-After.',
     apply(doc) {

@@ -17,9 +17,12 @@ describe('rate limits on both engines', () => {
     },
   });
 
-  /** A client address of its own (trust proxy is loopback), so tests never share a window. */
+  /**
+   * A client address of its own (trust proxy is loopback), so tests never share a window: a /64
+   * of its own, since an IPv6 client is counted by its /64.
+   */
   const uniqueIp = () =>
-    `2001:db8::${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
+    `2001:db8:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}::1`;
   const legacyLogin = (from: string, email: string, password: string, path = '/auth/login') =>
     request(t.app).post(path).set('x-forwarded-for', from).send({ email, password });
 
@@ -83,4 +86,23 @@ describe('rate limits on both engines', () => {
         .send({ email: uniqueEmail('reg'), password: 'register-pass-1' })
         .expect(201);
     });
+
+  it('when one client fails from many addresses of its IPv6 /64, then they share one budget, and the owner logs in from another /64', async () => {
+    const user = await createLegacyUser(t.deps.sequelize);
+    const prefix = `2001:db8:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
+    const inPrefix = () =>
+      `${prefix}:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}::${randomInt(1, 0xffff).toString(16)}`;
+    for (let i = 0; i < 3; i += 1) await legacyLogin(inPrefix(), user.email, 'wrong').expect(401);
+    expect((await legacyLogin(inPrefix(), user.email, user.password)).status).to.equal(429);
+    expect((await legacyLogin(uniqueIp(), user.email, user.password)).status).to.equal(200);
+  });
+
+  it('when one IPv4 client fails in both its plain and its IPv4-mapped IPv6 spelling, then both count as one address', async () => {
+    const user = await createLegacyUser(t.deps.sequelize);
+    const v4 = `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    await legacyLogin(v4, user.email, 'wrong').expect(401);
+    await legacyLogin(`::ffff:${v4}`, user.email, 'wrong').expect(401);
+    await legacyLogin(v4, user.email, 'wrong').expect(401);
+    expect((await legacyLogin(`::ffff:${v4}`, user.email, user.password)).status).to.equal(429);
+  });
 });

@@ -21,7 +21,8 @@ export interface SignInOptions {
  *    (a deliberate tightening: upstream trusts any provider e-mail, which lets whoever controls
  *    an unverified address at the provider into the account); a legacy-only account is imported
  *    as lazy migration does (same person, its legacy hash kept, so its password still works on
- *    the legacy engine); otherwise OAUTH_USER_ALREADY_EXISTS;
+ *    the legacy engine); never an unverified account another provider account opened (whoever
+ *    opened it would keep a way into the owner's account); otherwise OAUTH_USER_ALREADY_EXISTS;
  * 3. else a new user with a random password, verified only with `is_verified_by_default` and a
  *    verified provider e-mail.
  * @see https://github.com/fastapi-users/fastapi-users/blob/master/fastapi_users/manager.py
@@ -70,8 +71,14 @@ export function createOAuthSignIn(deps: {
     if (!options.associateByEmail || !identity.emailVerified)
       throw new AppError('OAUTH_USER_ALREADY_EXISTS');
     let user: FuUser | null;
-    if (subject.kind === 'user') user = subject.user;
-    else {
+    if (subject.kind === 'user') {
+      user = subject.user;
+      // SECURITY: an unverified account that already has a provider account was opened by
+      // whoever holds that provider account, not proven to be the mailbox's: linking the
+      // mailbox owner into it would leave the first holder a way in (account pre-hijacking).
+      if (!user.isVerified && (await accounts.listForUser(user.id)).length > 0)
+        throw new AppError('OAUTH_USER_ALREADY_EXISTS');
+    } else {
       if (!subject.candidate.isActive) throw new AppError('LOGIN_BAD_CREDENTIALS');
       user = await store.importLegacy(subject.candidate, subject.candidate.hashedPassword ?? '');
     }

@@ -129,6 +129,7 @@ export const ROUTES: RouteSpec[] = [
     tags: ['auth'],
     status: 202,
     body: { embed: emailBody },
+    responses: { 429: TOO_MANY_REQUESTS },
   },
   {
     method: 'post',

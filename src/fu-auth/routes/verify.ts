@@ -12,6 +12,7 @@ import { emailBody, verifyBody } from '../validation/schemas.js';
 export function addVerifyRoutes(router: Router, deps: FuAuthDeps): void {
   router.post('/request-verify-token', ...jsonBody(), async (req, res) => {
     const { email } = embeddedBody(emailBody, bodyInput(req));
+    await deps.throttles.requestVerify(req.ip, email);
     const info = requestInfo(req);
     sendJson(res, 202, null);
     deps.background.run('request-verify-token', () => deps.manager.requestVerify(email, info));

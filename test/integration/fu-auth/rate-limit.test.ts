@@ -22,9 +22,12 @@ describe('/fu_auth rate limits', () => {
     },
   });
 
-  /** A client address of its own (trust proxy is loopback), so tests never share a window. */
+  /**
+   * A client address of its own (trust proxy is loopback), so tests never share a window: a /64
+   * of its own, since an IPv6 client is counted by its /64.
+   */
   const uniqueIp = () =>
-    `2001:db8::${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}`;
+    `2001:db8:${randomInt(1, 0xffff).toString(16)}:${randomInt(1, 0xffff).toString(16)}::1`;
   const login = (from: string, username: string, password: string, path = '/fu_auth/jwt/login') =>
     request(t.app)
       .post(path)
@@ -150,6 +153,31 @@ describe('/fu_auth rate limits', () => {
       expect(res.status).to.equal(429);
       expect(res.body).to.deep.equal({ detail: 'TOO_MANY_REQUESTS' });
     }
+  });
+
+  it('when request-verify-token is asked too often for one account, then 429 (no mailbox flooding), for an unknown e-mail as well', async () => {
+    for (const email of [(await createFuUser(t.deps)).email, uniqueEmail('ghost')]) {
+      const ask = () =>
+        request(t.app)
+          .post('/fu_auth/request-verify-token')
+          .set('x-forwarded-for', uniqueIp())
+          .send({ email });
+      for (let i = 0; i < 2; i += 1) await ask().expect(202);
+      const res = await ask();
+      expect(res.status).to.equal(429);
+      expect(res.body).to.deep.equal({ detail: 'TOO_MANY_REQUESTS' });
+    }
+  });
+
+  it('when request-verify-token is asked too often from one IP, then 429', async () => {
+    const from = uniqueIp();
+    const ask = () =>
+      request(t.app)
+        .post('/fu_auth/request-verify-token')
+        .set('x-forwarded-for', from)
+        .send({ email: uniqueEmail('verify-ip') });
+    for (let i = 0; i < 4; i += 1) await ask().expect(202);
+    expect((await ask()).status).to.equal(429);
   });
 
   it('when forgot-password is asked too often from one IP, then 429', async () => {

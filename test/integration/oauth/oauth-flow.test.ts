@@ -323,4 +323,17 @@ describe('/fu_auth OAuth (OpenID Connect) sign-in', function () {
     expect((await linksOf(owner.id)).map((l) => l.account_id)).to.deep.equal([sub]);
     expect(await linksOf(intruder.user.id)).to.deep.equal([]);
   });
+
+  it('when someone created an account from an unverified provider e-mail, then the mailbox owner signing in with it verified is refused, not linked into that account', async () => {
+    const email = uniqueEmail('oauth-prehijack');
+    const squatter = account(email, false);
+    const first = await throughProvider('idp-link', squatter);
+    expect((await app().get(first.callback).set('cookie', first.csrf)).status).to.equal(204);
+    const held = await deps.fuAuth.deps.store().getByEmail(email);
+
+    const owner = await throughProvider('idp-link', account(email));
+    const res = await app().get(owner.callback).set('cookie', owner.csrf);
+    expect([res.status, res.body]).to.deep.equal([400, { detail: 'OAUTH_USER_ALREADY_EXISTS' }]);
+    expect((await linksOf(held!.id)).map((l) => l.account_id)).to.deep.equal([squatter]);
+  });
 });
