@@ -87,11 +87,6 @@ export function createSnapshotService(sequelize: Sequelize) {
         await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, {
           transaction: reader,
         });
-        // One process: parallel workers would take the cores the copy runs on and slow it by more
-        // than they speed up the checksums, which finish before the copy on one core.
-        await sequelize.query('SET LOCAL max_parallel_workers_per_gather = 0', {
-          transaction: reader,
-        });
         return work(reader);
       },
     );
