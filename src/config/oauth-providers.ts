@@ -114,7 +114,11 @@ export const oauthProviders = z
     error: 'provider names must be unique',
   });
 
-/** SECURITY: production talks to providers over TLS only and sends users back over TLS only. */
+/**
+ * SECURITY: production talks to providers over TLS only and sends users back over TLS only, to
+ * URLs it was given: the default redirect (fastapi-users' `url_for`) is built from the request's
+ * Host header, which any client chooses.
+ */
 export function oauthProductionProblems(providers: readonly OAuthProviderConfig[]): string[] {
   const problems: string[] = [];
   for (const p of providers) {
@@ -123,7 +127,11 @@ export function oauthProductionProblems(providers: readonly OAuthProviderConfig[
       ['redirectUrl', p.redirectUrl],
       ['associateRedirectUrl', p.associateRedirectUrl],
     ] as const) {
-      if (value !== undefined && new URL(value).protocol !== 'https:')
+      if (value === undefined)
+        problems.push(
+          `OAUTH_PROVIDERS: ${p.name}.${field} must be set in production (the default comes from the request's Host header)`,
+        );
+      else if (new URL(value).protocol !== 'https:')
         problems.push(`OAUTH_PROVIDERS: ${p.name}.${field} must be https:// in production`);
     }
   }

@@ -106,13 +106,22 @@ describe('configuration of OAuth providers', () => {
     }
   });
 
-  it('when production is given plain-HTTP provider URLs or a development state secret, then it refuses to start', () => {
-    expect(problemsOf({ ...PRODUCTION, ...providers(corp) })).to.deep.equal([]);
+  it('when production is given plain-HTTP or missing redirect URLs or a development state secret, then it refuses to start', () => {
+    const own = {
+      redirectUrl: 'https://app.example/fu_auth/corp/callback',
+      associateRedirectUrl: 'https://app.example/fu_auth/associate/corp/callback',
+    };
+    expect(problemsOf({ ...PRODUCTION, ...providers({ ...corp, ...own }) })).to.deep.equal([]);
+    expect(problemsOf({ ...PRODUCTION, ...providers(corp) })).to.have.members([
+      "OAUTH_PROVIDERS: corp.redirectUrl must be set in production (the default comes from the request's Host header)",
+      "OAUTH_PROVIDERS: corp.associateRedirectUrl must be set in production (the default comes from the request's Host header)",
+    ]);
     const problems = problemsOf({
       ...PRODUCTION,
       OAUTH_STATE_SECRET: DEV_SECRETS.JWT_SECRET,
       ...providers({
         ...corp,
+        ...own,
         issuer: 'http://id.corp.example',
         redirectUrl: 'http://app.example/fu_auth/corp/callback',
       }),
