@@ -4,11 +4,11 @@
  * flow completes through /fu_auth under the page's strict CSP. Afterwards the token is gone from
  * the address bar and the new password logs in.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { eventually } from '../helpers/eventually.js';
+import { waitForMail } from '../helpers/outbox.js';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from '../helpers/browser.js';
 import {
@@ -63,28 +63,10 @@ describe('reset and verification pages in Chromium (real proxy + monolith)', fun
     );
 
   /** The link of the newest mail with `subject` to `to`, on the proxy's origin. */
-  async function findMailedLink(to: string, subject: string): Promise<string | undefined> {
-    const files = (await readdir(outbox)).filter((f) => f.endsWith('.json')).sort();
-    for (const file of files.reverse()) {
-      const m = JSON.parse(await readFile(path.join(outbox, file), 'utf8')) as {
-        to: string;
-        subject: string;
-        text: string;
-      };
-      if (m.to !== to || m.subject !== subject) continue;
-      const link = new URL(/https?:\/\/\S+/.exec(m.text)![0]);
-      return `${proxy.url}${link.pathname}${link.search}`;
-    }
-    return undefined;
-  }
-
-  /** Waits for that mail: forgot-password and request-verify-token send it after answering. */
   async function mailedLink(to: string, subject: string): Promise<string> {
-    let link: string | undefined;
-    await eventually(async () => (link = await findMailedLink(to, subject)) !== undefined, {
-      what: `a "${subject}" mail for ${to}`,
-    });
-    return link!;
+    const { text } = await waitForMail(outbox, to, subject);
+    const link = new URL(/https?:\/\/\S+/.exec(text)![0]);
+    return `${proxy.url}${link.pathname}${link.search}`;
   }
 
   async function register(): Promise<string> {

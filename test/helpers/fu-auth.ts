@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -7,6 +5,9 @@ import type { AppDeps } from '../../src/deps.js';
 import { noopHooks, type FuAuthHooks } from '../../src/fu-auth/hooks.js';
 import type { FuUser } from '../../src/fu-auth/store/user-store.js';
 import { uniqueEmail } from './factories.js';
+import { readOutbox, type OutboxMessage } from './outbox.js';
+
+export type { OutboxMessage };
 
 /** Helpers for `/fu_auth` tests: users made through the real manager, logins, the mail outbox. */
 export const NO_REQUEST = { ip: undefined, userAgent: undefined, requestId: undefined };
@@ -66,26 +67,13 @@ export function setCookies(res: request.Response): string[] {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export interface OutboxMessage {
-  to: string;
-  subject: string;
-  text: string;
-}
-
 /**
  * Messages sent to `to`, oldest first (file names start with the time they were written), once
  * the work that answered requests left behind (forgot-password's e-mail, say) has finished.
  */
 export async function outboxFor(deps: AppDeps, to: string): Promise<OutboxMessage[]> {
   await deps.background.drain();
-  const dir = deps.config.mail.outboxDir;
-  const files = (await readdir(dir).catch(() => [] as string[]))
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-  const messages = await Promise.all(
-    files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as OutboxMessage),
-  );
-  return messages.filter((m) => m.to === to);
+  return readOutbox(deps.config.mail.outboxDir, to);
 }
 
 export function tokenIn(message: OutboxMessage | undefined): string {

@@ -5,11 +5,12 @@
  * facade and dashboard sessions, the routing claim), every cookie value and session id, every
  * password hash in the database and every configured secret: 0 hits.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { eventually } from '../helpers/eventually.js';
+import { tokenIn } from '../helpers/fu-auth.js';
+import { waitForMail } from '../helpers/outbox.js';
 import pg from 'pg';
 import {
   ADMIN_TOKEN,
@@ -111,28 +112,11 @@ describe('log output of a hostile session (proxy + monolith at info)', function 
       redirect: 'manual',
     });
 
-  async function findMailedToken(to: string, subject: string): Promise<string | undefined> {
-    const files = (await readdir(outbox)).filter((f) => f.endsWith('.json')).sort();
-    for (const file of files.reverse()) {
-      const message = JSON.parse(await readFile(path.join(outbox, file), 'utf8')) as {
-        to: string;
-        subject: string;
-        text: string;
-      };
-      if (message.to !== to || message.subject !== subject) continue;
-      return decodeURIComponent(/[?&]token=([^&\s]+)/.exec(message.text)![1]!);
-    }
-    return undefined;
-  }
-
   /** The token of the newest such mail; forgot-password and verify send it after answering. */
   async function mailedToken(to: string, subject: string): Promise<string> {
-    let token: string | undefined;
-    await eventually(async () => (token = await findMailedToken(to, subject)) !== undefined, {
-      what: `a "${subject}" mail for ${to}`,
-    });
-    secret(`mailed token (${subject})`, token!);
-    return token!;
+    const token = tokenIn(await waitForMail(outbox, to, subject));
+    secret(`mailed token (${subject})`, token);
+    return token;
   }
 
   async function hostileSession(): Promise<void> {

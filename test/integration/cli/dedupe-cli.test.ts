@@ -1,28 +1,15 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { count, phase1Database, type Phase1Database } from '../../helpers/consolidation.js';
 import { runCliProcess } from '../../helpers/cli.js';
+import { readOutbox } from '../../helpers/outbox.js';
 import { TEST_ENV } from '../../helpers/test-deps.js';
 
 /** Messages the dedupe command wrote to the outbox (MAIL_OUTBOX_DIR of TEST_ENV), for one address. */
-async function outboxTo(to: string): Promise<{ subject: string; text: string }[]> {
-  const dir = TEST_ENV.MAIL_OUTBOX_DIR!;
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
-  const messages = await Promise.all(
-    files.map(
-      async (f) =>
-        JSON.parse(await readFile(path.join(dir, f), 'utf8')) as {
-          to: string;
-          subject: string;
-          text: string;
-        },
-    ),
-  );
-  return messages.filter((m) => m.to === to);
-}
+const outboxTo = (to: string) => readOutbox(TEST_ENV.MAIL_OUTBOX_DIR!, to);
 
 describe('npm run users -- dedupe (real processes)', function () {
   this.timeout(120_000);
