@@ -5,6 +5,7 @@ import { transactionWithRetry } from '../../db/conflict-retry.js';
 import { createAddressClaims, sameAddress } from '../../users/address-claim.js';
 import { createPreparedRead } from '../../db/prepared-reads.js';
 import {
+  createAccessTokenRead,
   createLegacyAccountRead,
   createUserByKey,
   createUserSelect,
@@ -76,14 +77,12 @@ export function createConsolidatedUserStore({
     getByEmail: (email, transaction) => select(sameAddress('email'), { email }, transaction),
     getByLegacyId: (legacyUserId, transaction) => byKey('id = $1', legacyUserId, transaction),
     getLegacyAccount: createLegacyAccountRead<UserRow>(read, `${COLUMNS} FROM users`, toFuUser),
-    async getByAccessToken(token, notBefore) {
-      const [row] = await read<UserRow>(
-        `SELECT ${COLUMNS} FROM fu_access_tokens t JOIN users ON users.uuid = t.user_id
-          WHERE t.token = $1 AND t.created_at >= $2 LIMIT 1`,
-        [token, notBefore],
-      );
-      return row ? toFuUser(row) : null;
-    },
+    getByAccessToken: createAccessTokenRead<UserRow>(
+      read,
+      COLUMNS,
+      'users ON users.uuid = t.user_id',
+      toFuUser,
+    ),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<UserRow>(

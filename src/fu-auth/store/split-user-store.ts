@@ -9,6 +9,7 @@ import { type FuUser, type FuUserChanges, type UserStore } from './user-store.js
 import { transactionWithRetry } from '../../db/conflict-retry.js';
 import { createPreparedRead } from '../../db/prepared-reads.js';
 import {
+  createAccessTokenRead,
   createLegacyAccountRead,
   createUserByKey,
   createUserSelect,
@@ -79,14 +80,12 @@ export function createSplitUserStore({
       `${COLUMNS} FROM fu_users`,
       toFuUser,
     ),
-    async getByAccessToken(token, notBefore) {
-      const [row] = await read<FuUserRow>(
-        `SELECT ${COLUMNS} FROM fu_access_tokens t JOIN fu_users ON fu_users.id = t.user_id
-          WHERE t.token = $1 AND t.created_at >= $2 LIMIT 1`,
-        [token, notBefore],
-      );
-      return row ? toFuUser(row) : null;
-    },
+    getByAccessToken: createAccessTokenRead<FuUserRow>(
+      read,
+      COLUMNS,
+      'fu_users ON fu_users.id = t.user_id',
+      toFuUser,
+    ),
 
     async list(limit, offset, transaction) {
       const rows = await sequelize.query<FuUserRow>(

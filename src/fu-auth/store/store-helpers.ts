@@ -104,3 +104,21 @@ export function createLegacyAccountRead<Row extends object>(
     return row ? { legacy: toLegacyUserRecord(row), user: row.fu ? toFuUser(row.fu) : null } : null;
   };
 }
+
+/**
+ * `getByAccessToken` of a store: a `fu_access_tokens` row and its user in one prepared read.
+ * `userJoin` names the user table and its key, e.g. `users ON users.uuid = t.user_id`.
+ */
+export function createAccessTokenRead<Row extends object>(
+  read: PreparedRead,
+  columns: string,
+  userJoin: string,
+  toFuUser: (row: Row) => FuUser,
+): UserStore['getByAccessToken'] {
+  const text = `SELECT ${columns} FROM fu_access_tokens t JOIN ${userJoin}
+    WHERE t.token = $1 AND t.created_at >= $2 LIMIT 1`;
+  return async (token, notBefore) => {
+    const [row] = await read<Row>(text, [token, notBefore]);
+    return row ? toFuUser(row) : null;
+  };
+}
