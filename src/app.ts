@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { createAccountPagesRouter } from './account-pages/account-pages-router.js';
@@ -15,9 +16,31 @@ import { createRequestLogger } from './lib/http/request-logger.js';
 import { API_BODY_LIMIT_BYTES } from './lib/http/body-reader.js';
 import { API_JSON_BODY } from './lib/contracts/body-profiles.js';
 import { readLegacyBody } from './middleware/read-body.js';
+import { createHotPaths, withHotPaths, type HotPathsDeps } from './hot-paths/hot-paths.js';
 
-/** Builds the monolith's Express app from its dependencies. No I/O, no listen. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The monolith's request listener: the hot paths (src/hot-paths) in front of the Express app.
+ * No I/O, no listen.
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  return withHotPaths(createHotPaths(hotPathsDeps(deps)), createExpressApp(deps));
+}
+
+/** What the hot paths share with the app's own routes: the same objects, not copies. */
+export function hotPathsDeps(deps: AppDeps): HotPathsDeps {
+  return {
+    logger: deps.logger,
+    resolve: deps.sessions.resolve,
+    legacySessions: deps.legacySessions,
+    claims: deps.sessions.claims,
+    authenticator: deps.fuAuth.deps.authenticator,
+    requiresVerification: deps.fuAuth.deps.requiresVerification,
+    contacts: deps.contacts,
+  };
+}
+
+/** The monolith's Express app: every route, hot ones included. */
+export function createExpressApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.http.trustProxy);

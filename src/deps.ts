@@ -42,6 +42,10 @@ import { createThrottles, type Throttles } from './rate-limit/throttles.js';
 import { withVerifyTiming } from './passwords/verify-timing.js';
 import { createBackgroundWork, type BackgroundWork } from './lib/background-work.js';
 import { createAccounts } from './sessions/accounts.js';
+import {
+  createLegacySessionReader,
+  type LegacySessionReader,
+} from './sessions/legacy-session-reader.js';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +60,8 @@ export interface AppDeps {
   legacyAuth: LegacyAuthService;
   passport: ReturnType<typeof createPassport>;
   session: RequestHandler;
+  /** express-session + passport's reading of a legacy session, for src/hot-paths. */
+  legacySessions: LegacySessionReader;
   /** Both engines' sessions, honoured everywhere (src/sessions). */
   sessions: PortableSessions;
   fuAuth: FuAuth;
@@ -179,6 +185,11 @@ export function buildDeps(
     legacyAuth,
     passport,
     session,
+    legacySessions: createLegacySessionReader({
+      store,
+      secret: config.legacy.sessionSecret,
+      passport,
+    }),
     sessions,
     fuAuth,
     limiter,

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { accountPublicUser } from '../sessions/account.js';
 import { resolvedSessionOf, type PortableSessions } from '../sessions/portable-sessions.js';
+import type { ResolvedSession } from '../sessions/session-resolver.js';
 
 /**
  * Who is calling an `/api/*` route, in legacy terms: whichever engine logged the person in,
@@ -29,15 +30,15 @@ export function createApiAuth(portable: PortableSessions): RequestHandler[] {
     portable.legacySessionIfCarried,
     portable.requireSession,
     (req, _res, next) => {
-      const { account, kind } = resolvedSessionOf(req);
-      req.principal = {
-        legacyUserId: account.legacy.id,
-        role: accountPublicUser(account).role,
-        via: kind,
-      };
+      req.principal = principalOf(resolvedSessionOf(req));
       next();
     },
   ];
+}
+
+/** The caller in legacy terms, from whichever credential recognised them. */
+export function principalOf({ account, kind }: ResolvedSession): ApiPrincipal {
+  return { legacyUserId: account.legacy.id, role: accountPublicUser(account).role, via: kind };
 }
 
 export function requireAdmin(req: Request): ApiPrincipal {

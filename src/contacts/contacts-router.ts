@@ -41,12 +41,17 @@ function contactId(raw: string | string[] | undefined): number {
   return id;
 }
 
+/** `GET /api/contacts`' body (also served by src/hot-paths). */
+export async function listBody(contacts: ContactRepository, principal: ApiPrincipal) {
+  return { contacts: await contacts.list(scopeOf(principal)) };
+}
+
 /** `/api/contacts`: the same code whichever engine logged the caller in. */
 export function createContactsRouter(contacts: ContactRepository): Router {
   const router = express.Router();
 
   router.get('/', async (req, res) => {
-    res.json({ contacts: await contacts.list(scopeOf(req.principal!)) });
+    res.json(await listBody(contacts, req.principal!));
   });
 
   router.post('/', async (req, res) => {

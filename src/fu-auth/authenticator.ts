@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/codes.js';
 import type { RequestInfo } from './hooks.js';
 import { AUTH_COOKIE, readBearer, readCookie } from './http/transports.js';
 import type { TokenStrategy } from './strategies/jwt-strategy.js';
@@ -32,7 +34,7 @@ export interface Requirements {
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function createAuthenticator(backends: { jwt: TokenStrategy; database: TokenStrategy }) {
-  async function find(req: Request): Promise<FuCredential | null> {
+  async function find(req: Pick<IncomingMessage, 'headers'>): Promise<FuCredential | null> {
     const bearer = readBearer(req);
     const fromBearer = bearer ? await backends.jwt.read(bearer) : null;
     if (bearer && fromBearer) return { user: fromBearer, token: bearer };
@@ -47,18 +49,25 @@ export function createAuthenticator(backends: { jwt: TokenStrategy; database: To
     current(requirements: Requirements): RequestHandler {
       return async (req, _res, next) => {
         const found = await find(req);
-        if (!found || !found.user.isActive) return next(new AppError('NOT_AUTHENTICATED'));
-        const { user } = found;
-        if (
-          (requirements.verified && !user.isVerified) ||
-          (requirements.superuser && !user.isSuperuser)
-        )
-          return next(new AppError('FORBIDDEN'));
-        req.fuCredential = found;
+        const refused = refusalOf(found, requirements);
+        if (refused) return next(new AppError(refused));
+        req.fuCredential = found!;
         next();
       };
     },
   };
+}
+
+/** Why a credential does not meet `current_user(…)`'s requirements, or null when it does. */
+export function refusalOf(
+  found: FuCredential | null,
+  requirements: Requirements,
+): Extract<ErrorCode, 'NOT_AUTHENTICATED' | 'FORBIDDEN'> | null {
+  if (!found || !found.user.isActive) return 'NOT_AUTHENTICATED';
+  const { user } = found;
+  if ((requirements.verified && !user.isVerified) || (requirements.superuser && !user.isSuperuser))
+    return 'FORBIDDEN';
+  return null;
 }
 
 export function requestInfo(req: Request): RequestInfo {

@@ -16,6 +16,9 @@ export interface LegacySessionRoutesDeps {
   changePassword(account: Account, body: ChangePasswordBody, keep: string[]): Promise<void>;
 }
 
+/** `GET /me`'s body (also served by src/hot-paths). */
+export const meBody = (account: Account) => ({ user: accountPublicUser(account) });
+
 /**
  * `GET /me`, `POST /logout`, `POST /change-password` of the legacy contract, as both engines
  * serve them: any credential of either engine, the same bodies (docs/design/contracts/legacy.md).
@@ -27,7 +30,7 @@ export function addLegacySessionRoutes(router: Router, deps: LegacySessionRoutes
   router.post('/logout', portable.requireSession, portable.logout);
 
   router.get('/me', portable.requireSession, (req, res) => {
-    res.status(200).json({ user: accountPublicUser(resolvedSessionOf(req).account) });
+    res.status(200).json(meBody(resolvedSessionOf(req).account));
   });
 
   // The body is read first (never failing by itself) and refused only after authentication.

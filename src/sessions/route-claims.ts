@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { serialize } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import onHeaders from 'on-headers';
 import { ROUTE_COOKIE } from '../lib/contracts/cookies.js';
@@ -36,19 +38,50 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     secure: settings.secure,
   } as const;
 
-  function write(res: Response): void {
-    const decision = decisions.get(res);
-    if (decision === undefined) return;
-    if (decision === 'clear') return void res.clearCookie(ROUTE_COOKIE, attributes);
+  /** The Set-Cookie value, byte for byte what Express's `res.cookie` / `res.clearCookie` write. */
+  function setCookieOf(decision: Decision): string {
+    if (decision === 'clear')
+      return serialize(ROUTE_COOKIE, '', { ...attributes, expires: new Date(1) });
     const value = signRouteClaim(settings.secret, {
       email: decision.set,
       expires: decision.expires,
     });
-    res.cookie(ROUTE_COOKIE, value, { ...attributes, maxAge: settings.ttlSeconds * 1000 });
+    const maxAgeMs = settings.ttlSeconds * 1000;
+    return serialize(ROUTE_COOKIE, value, {
+      ...attributes,
+      maxAge: Math.floor(maxAgeMs / 1000),
+      expires: new Date(Date.now() + maxAgeMs),
+    });
   }
 
+  function write(res: Response): void {
+    const decision = decisions.get(res);
+    if (decision !== undefined) res.append('Set-Cookie', setCookieOf(decision));
+  }
+
+  const claimFor = (email: string): Decision => ({
+    set: canonicalEmail(email),
+    expires: nowSeconds() + settings.ttlSeconds,
+  });
+
   function issue(res: Response, email: string): void {
-    decisions.set(res, { set: canonicalEmail(email), expires: nowSeconds() + settings.ttlSeconds });
+    decisions.set(res, claimFor(email));
+  }
+
+  /**
+   * A new claim is due when the request's is missing, not signed with ROUTING_SECRET (forged,
+   * expired, or from the previous secret), names another e-mail, or has less than half its life
+   * left. Costs no query: the caller knows the account already.
+   */
+  function refreshDue(req: Pick<IncomingMessage, 'headers'>, email: string): boolean {
+    const now = nowSeconds();
+    const value = readCookieValue(req.headers.cookie, ROUTE_COOKIE);
+    const claim = verifyRouteClaim([settings.secret], value, now);
+    return (
+      !claim ||
+      claim.email !== canonicalEmail(email) ||
+      claim.expires - now < settings.ttlSeconds / 2
+    );
   }
 
   return {
@@ -60,21 +93,17 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     /** A login or registration: a claim for the account's current e-mail. */
     issue,
 
-    /**
-     * An authenticated response: a new claim when the request's is missing, not signed with
-     * ROUTING_SECRET (forged, expired, or from the previous secret), names another e-mail, or
-     * has less than half its life left. Costs no query: the caller knows the account already.
-     */
+    /** An authenticated response: a new claim when one is due (`refreshDue`). */
     refresh(req: Request, res: Response, email: string): void {
-      const now = nowSeconds();
-      const value = readCookieValue(req.headers.cookie, ROUTE_COOKIE);
-      const claim = verifyRouteClaim([settings.secret], value, now);
-      if (
-        !claim ||
-        claim.email !== canonicalEmail(email) ||
-        claim.expires - now < settings.ttlSeconds / 2
-      )
-        issue(res, email);
+      if (refreshDue(req, email)) issue(res, email);
+    },
+
+    /**
+     * The same decision for a response written without Express (src/hot-paths): the Set-Cookie
+     * value to send last, or undefined when the request's claim is still good.
+     */
+    refreshedCookie(req: Pick<IncomingMessage, 'headers'>, email: string): string | undefined {
+      return refreshDue(req, email) ? setCookieOf(claimFor(email)) : undefined;
     },
 
     clear(res: Response): void {

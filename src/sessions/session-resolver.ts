@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { readFacadeToken } from '../fu-auth/facade/facade-cookie.js';
 import type { FacadeSessionStore } from '../fu-auth/facade/facade-session-store.js';
 import { readBearer, readCookie } from '../fu-auth/http/transports.js';
@@ -27,7 +27,16 @@ export interface SessionResolverDeps {
   clock: Clock;
 }
 
-export type SessionResolver = (req: Request) => Promise<ResolvedSession | null>;
+/**
+ * What the resolver reads of a request: its headers, and the legacy session's user that passport
+ * (or src/sessions/legacy-session-reader.ts) found for it.
+ */
+export interface SessionRequest extends Pick<IncomingMessage, 'headers'> {
+  user?: Express.User;
+  isAuthenticated?(): boolean;
+}
+
+export type SessionResolver = (req: SessionRequest) => Promise<ResolvedSession | null>;
 
 /**
  * "Who is this request?" — one answer for both engines' `/auth/*` and for `/api/*`, over every
@@ -41,7 +50,7 @@ export function createSessionResolver(deps: SessionResolverDeps): SessionResolve
   const fromUser = async (user: FuUser | null) =>
     user && (user.isVerified || !deps.requiresVerification) ? accounts.activeForUser(user) : null;
 
-  const readers: [CredentialKind, (req: Request) => Promise<Account | null>][] = [
+  const readers: [CredentialKind, (req: SessionRequest) => Promise<Account | null>][] = [
     [
       'legacy-session',
       async (req) => (req.isAuthenticated?.() && req.user ? accounts.activeOf(req.user) : null),

@@ -5,7 +5,7 @@
  */
 import { deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import request from 'supertest';
 import { createLegacyUser, uniqueEmail, type LegacyHashKind } from '../helpers/factories.js';
@@ -22,7 +22,7 @@ export interface LegacyContractTarget {
   name: string;
   basePath: string;
   /** The in-process app, or the base URL of a running server (e.g. the proxy). */
-  app: () => Express | string;
+  app: () => RequestListener | string;
   sequelize: () => Sequelize;
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import type { AppDeps } from '../../src/deps.js';
 import { noopHooks, type FuAuthHooks } from '../../src/fu-auth/hooks.js';
@@ -43,7 +43,11 @@ export async function createFuUser(
   return { user, email, password };
 }
 
-export async function jwtLogin(app: Express, email: string, password: string): Promise<string> {
+export async function jwtLogin(
+  app: RequestListener,
+  email: string,
+  password: string,
+): Promise<string> {
   const res = await request(app)
     .post('/fu_auth/jwt/login')
     .type('form')
@@ -52,7 +56,11 @@ export async function jwtLogin(app: Express, email: string, password: string): P
   return res.body.access_token as string;
 }
 
-export async function cookieLogin(app: Express, email: string, password: string): Promise<string> {
+export async function cookieLogin(
+  app: RequestListener,
+  email: string,
+  password: string,
+): Promise<string> {
   const res = await request(app)
     .post('/fu_auth/cookie/login')
     .type('form')

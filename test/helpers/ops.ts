@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { buildOpsDeps } from '../../src/cutover/ops-deps.js';
 import type { OpsDeps } from '../../src/cutover/ops.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -25,7 +25,9 @@ export function testOpsDeps(
 }
 
 /** Serves an app on a loopback port (the smoke tests' "running stack" for in-process tests). */
-export async function serve(app: Express): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(
+  app: RequestListener,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { QueryTypes } from 'sequelize';
 import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
@@ -18,7 +18,7 @@ export interface Phase1Data {
  * users registered on the new engine (with their legacy twin), a legacy user lazily imported by a
  * login on the new engine, cookie tokens and contacts.
  */
-export async function seedPhase1(deps: AppDeps, app: Express): Promise<Phase1Data> {
+export async function seedPhase1(deps: AppDeps, app: RequestListener): Promise<Phase1Data> {
   const s = deps.sequelize;
   const legacy = [
     await createLegacyUser(s),
@@ -58,7 +58,7 @@ export async function seedPhase1(deps: AppDeps, app: Express): Promise<Phase1Dat
 export interface SeededPhase1 {
   db: Phase1Database;
   deps: AppDeps;
-  app: Express;
+  app: RequestListener;
   data: Phase1Data;
   /** Closes the app's connections first: the database cannot be dropped under them. */
   close(): Promise<void>;

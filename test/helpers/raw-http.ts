@@ -9,6 +9,8 @@ import http from 'node:http';
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The header lines as sent: names in their case and order, repeats kept. */
+  rawHeaders: string[];
   text: string;
 }
 
@@ -38,13 +40,19 @@ export function rawSend(url: string, init: RawRequest = {}): Promise<RawResponse
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
+          rawHeaders: res.rawHeaders,
           text: Buffer.concat(chunks).toString('utf8'),
         }),
       );
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '' });
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        rawHeaders: res.rawHeaders,
+        text: '',
+      });
     });
     req.on('error', reject);
     req.end(body);

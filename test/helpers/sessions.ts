@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { FU_AUTH_COOKIE, LEGACY_SESSION_COOKIE } from '../../src/lib/contracts/cookies.js';
 
@@ -21,7 +21,7 @@ export const ENDABLE_KINDS = CREDENTIAL_KINDS.filter((kind) => kind !== 'bearer 
 export type Headers = Record<string, string>;
 
 /** The in-process app, or the base URL of a running server. */
-export type App = Express | string;
+export type App = RequestListener | string;
 
 export function setCookieHeaders(res: request.Response): string[] {
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []);

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { buildDeps, type AppDeps, type DepsOverrides } from '../../src/deps.js';
@@ -53,9 +53,9 @@ export function buildTestDeps(
  */
 export function useTestApp(options: Parameters<typeof buildTestDeps>[0] = {}): {
   deps: AppDeps;
-  app: Express;
+  app: RequestListener;
 } {
-  const ctx = {} as { deps: AppDeps; app: Express };
+  const ctx = {} as { deps: AppDeps; app: RequestListener };
   before(async () => {
     ctx.deps = buildTestDeps(options);
     ctx.app = createApp(ctx.deps);

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { Response } from 'express';
 import { readCookieValue } from '../../lib/http/cookies.js';
 import { FACADE_SESSION_PREFIX, LEGACY_SESSION_COOKIE } from '../../lib/contracts/cookies.js';
 
@@ -14,7 +15,7 @@ export interface FacadeCookieSettings {
   maxAgeSeconds: number;
 }
 
-export function readFacadeToken(req: Request): string | null {
+export function readFacadeToken(req: Pick<IncomingMessage, 'headers'>): string | null {
   const value = readCookieValue(req.headers.cookie, LEGACY_SESSION_COOKIE);
   if (!value?.startsWith(FACADE_SESSION_PREFIX)) return null;
   const token = value.slice(FACADE_SESSION_PREFIX.length);

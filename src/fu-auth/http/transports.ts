@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { FU_AUTH_COOKIE } from '../../lib/contracts/cookies.js';
 import { readCookieValue } from '../../lib/http/cookies.js';
 
@@ -11,7 +11,10 @@ import { readCookieValue } from '../../lib/http/cookies.js';
  */
 export const AUTH_COOKIE = FU_AUTH_COOKIE;
 
-export function readBearer(req: Request): string | null {
+/** What the transports read of a request: its headers (an Express request or a bare one). */
+type WithHeaders = Pick<IncomingMessage, 'headers'>;
+
+export function readBearer(req: WithHeaders): string | null {
   const header = req.headers.authorization;
   if (!header) return null;
   const space = header.indexOf(' ');
@@ -20,7 +23,7 @@ export function readBearer(req: Request): string | null {
   return token === '' ? null : token;
 }
 
-export function readCookie(req: Request, name: string): string | null {
+export function readCookie(req: WithHeaders, name: string): string | null {
   // Starlette unquotes `""` to an empty value, which is no credential.
   const value = readCookieValue(req.headers.cookie, name);
   return value === undefined || value === '' ? null : value;

@@ -7,13 +7,13 @@ import { phase2Database } from '../../helpers/phase2-database.js';
 import { buildTestDeps } from '../../helpers/test-deps.js';
 import { createApp } from '../../../src/app.js';
 import type { AppDeps } from '../../../src/deps.js';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { userStoreContract } from '../fu-auth/user-store.contract.js';
 
 describe('phase 2: the consolidated users store', () => {
   let db: Phase1Database;
   let deps: AppDeps;
-  let app: Express;
+  let app: RequestListener;
   before(async () => {
     db = await phase2Database();
     deps = buildTestDeps({ databaseUrl: db.url });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -20,7 +21,7 @@ describe('npm run cutover / npm run rollback (in process)', () => {
   let db: Phase1Database;
   let a: AppDeps;
   let b: AppDeps;
-  let app: Express;
+  let app: RequestListener;
   let stack: { url: string; close(): Promise<void> };
   let data: Phase1Data;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { applyDedupe, planDedupe } from '../../../src/cutover/dedupe.js';
@@ -18,7 +18,7 @@ import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/
 
 describe('snapshot seeder and dedupe', () => {
   let db: Phase1Database;
-  let app: Express;
+  let app: RequestListener;
   let data: Phase1Data;
   let fixture: SeededPhase1;
 

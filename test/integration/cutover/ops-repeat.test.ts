@@ -3,7 +3,8 @@
  * wrong moment, or against the wrong stack, changes nothing it should not.
  */
 import { expect } from 'chai';
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -22,7 +23,7 @@ const fast = { USER_STORE_REFRESH_MS: '200' };
 interface Stack {
   db: Phase1Database;
   deps: AppDeps;
-  app: Express;
+  app: RequestListener;
   http: { url: string; close(): Promise<void> };
 }
 
@@ -268,7 +269,7 @@ describe('ops commands run twice, at the wrong moment, against the wrong stack',
 });
 
 /** The stack, except that one POST route answers 500: a smoke check that fails after the switch. */
-function failingRoute(app: Express, path: string): Express {
+function failingRoute(app: RequestListener, path: string): RequestListener {
   const wrapper = express();
   wrapper.post(path, (_req, res) => {
     res.status(500).json({ error: 'internal' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -35,7 +35,7 @@ for (const phase of ['phase 1 (fu_users)', 'phase 2 (consolidated users)'] as co
     this.timeout(60_000);
     let db: Phase1Database | undefined;
     let deps: AppDeps;
-    let app: Express;
+    let app: RequestListener;
     before(async () => {
       if (phase.startsWith('phase 2')) db = await phase2Database();
       deps = buildTestDeps(db ? { databaseUrl: db.url } : {});

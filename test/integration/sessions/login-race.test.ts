@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
@@ -50,7 +50,7 @@ for (const phase of ['phase 1 (fu_users)', 'phase 2 (consolidated users)'] as co
     let db: Phase1Database | undefined;
     let base: AppDeps;
     let deps: AppDeps;
-    let app: Express;
+    let app: RequestListener;
     let barrier: Barrier | null = null;
 
     before(async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import request from 'supertest';
 import { AppError } from '../../../src/errors/app-error.js';
 import { renderFuError } from '../../../src/fu-auth/render-error.js';
@@ -13,7 +14,7 @@ const unrenderable = () =>
     issues: [{ type: 'value_error', loc: ['body'], msg: 'x', input: BigInt(1) }],
   });
 
-function appRendering(render: ErrorRenderer): Express {
+function appRendering(render: ErrorRenderer): RequestListener {
   const app = express();
   app.get('/', () => {
     throw unrenderable();
@@ -23,7 +24,7 @@ function appRendering(render: ErrorRenderer): Express {
 }
 
 describe('error handler', () => {
-  it("when an error fails to render, then the surface's own 500 is sent, not Express's page", async () => {
+  it("when an error fails to render, then the surface's own 500 is sent, not RequestListener's page", async () => {
     const fu = await request(appRendering(renderFuError)).get('/');
     expect(fu.status).to.equal(500);
     expect(fu.body).to.deep.equal({ detail: 'Internal Server Error' });

@@ -1,0 +1,197 @@
+/**
+ * The requests every client makes all the time — `GET /fu_auth/users/me`, `GET /auth/me` and
+ * `GET /api/contacts` — answered without Express when the request is the plain case: the exact
+ * path, no query, no body, not conditional, and a credential that resolves to an account allowed
+ * there. Express's router, `req`/`res` decoration and middleware cost more CPU per request than the
+ * whole of such an answer (docs/benchmarks.md, "The floor Express sets").
+ *
+ * It is the same answer, not a second implementation: the same credential readers (the session
+ * resolver and fastapi-users' authenticator), the same queries, the same bodies, headers
+ * (`x-request-id`, Content-Type, Content-Length, ETag, then the routing claim), access log line and
+ * express-session touch. Everything else — another method or path, a refusal (401, 403), any
+ * error — goes to the Express app untouched: nothing is written before the answer is known, so the
+ * app answers exactly as it always did (test/integration/hot-paths.test.ts compares the two).
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import etag from 'etag';
+import { principalOf } from '../api/api-auth.js';
+import { listBody } from '../contacts/contacts-router.js';
+import type { ContactRepository } from '../contacts/contact-repository.js';
+import { refusalOf, type Authenticator } from '../fu-auth/authenticator.js';
+import { userRead } from '../fu-auth/http/send.js';
+import { LEGACY_SESSION_COOKIE } from '../lib/contracts/cookies.js';
+import { readCookieValue } from '../lib/http/cookies.js';
+import { startAccessLog } from '../lib/http/request-logger.js';
+import type { Logger } from '../lib/logger.js';
+import { accountPublicUser } from '../sessions/account.js';
+import { meBody } from '../sessions/legacy-session-routes.js';
+import type { LegacySessionRead, LegacySessionReader } from '../sessions/legacy-session-reader.js';
+import type { RouteClaims } from '../sessions/route-claims.js';
+import type { ResolvedSession, SessionResolver } from '../sessions/session-resolver.js';
+
+export interface HotPathsDeps {
+  logger: Logger;
+  resolve: SessionResolver;
+  legacySessions: LegacySessionReader;
+  claims: RouteClaims;
+  authenticator: Authenticator;
+  /** FU_REQUIRES_VERIFICATION, as `/fu_auth/users/me` applies it. */
+  requiresVerification: boolean;
+  contacts: ContactRepository;
+}
+
+/** How the route's framework writes JSON: Express's `res.json`, or FastAPI's JSONResponse. */
+type Format = 'express' | 'fastapi';
+
+interface Answer {
+  format: Format;
+  body: unknown;
+  /** The e-mail of the routing claim the answer refreshes (src/sessions/route-claims.ts). */
+  claimEmail: string;
+  /** The legacy session the request carried: express-session touches it when the answer ends. */
+  legacySession: LegacySessionRead | null;
+}
+
+type HotRoute = (req: IncomingMessage) => Promise<Answer | null>;
+
+/**
+ * What makes a request plain: what Express or its middleware would treat otherwise goes there.
+ * A body, or the headers that describe one, is read (and may be refused) by `/api`'s body reader;
+ * conditional headers may turn Express's answer into a 304.
+ */
+const NOT_PLAIN = [
+  'content-length',
+  'transfer-encoding',
+  'content-type',
+  'content-encoding',
+  'if-none-match',
+  'if-modified-since',
+] as const;
+
+export function createHotPaths(deps: HotPathsDeps) {
+  /**
+   * The portable session of `/auth/*` and `/api/*` (src/sessions/session-resolver.ts): a legacy
+   * session is read as express-session and passport would, and must resolve; the resolver then
+   * goes through every credential in its fixed order, as `requireSession` does.
+   */
+  async function portableSession(
+    req: IncomingMessage,
+  ): Promise<{ session: ResolvedSession; legacySession: LegacySessionRead | null } | null> {
+    const carriesLegacy = readCookieValue(req.headers.cookie, LEGACY_SESSION_COOKIE)?.startsWith(
+      's:',
+    );
+    const legacySession = carriesLegacy ? await deps.legacySessions.read(req) : null;
+    if (carriesLegacy && !legacySession) return null;
+    const session = await deps.resolve(
+      legacySession
+        ? { headers: req.headers, user: legacySession.user, isAuthenticated: () => true }
+        : { headers: req.headers },
+    );
+    return session ? { session, legacySession } : null;
+  }
+
+  const routes = new Map<string, HotRoute>([
+    [
+      '/fu_auth/users/me',
+      async (req) => {
+        const found = await deps.authenticator.find(req);
+        if (refusalOf(found, { verified: deps.requiresVerification }) || !found) return null;
+        const { user } = found;
+        return {
+          format: 'fastapi',
+          body: userRead(user),
+          claimEmail: user.email,
+          legacySession: null,
+        };
+      },
+    ],
+    [
+      '/auth/me',
+      async (req) => {
+        const found = await portableSession(req);
+        if (!found) return null;
+        const { session, legacySession } = found;
+        const body = meBody(session.account);
+        return { format: 'express', body, claimEmail: body.user.email, legacySession };
+      },
+    ],
+    [
+      '/api/contacts',
+      async (req) => {
+        const found = await portableSession(req);
+        if (!found) return null;
+        const { session, legacySession } = found;
+        return {
+          format: 'express',
+          body: await listBody(deps.contacts, principalOf(session)),
+          claimEmail: accountPublicUser(session.account).email,
+          legacySession,
+        };
+      },
+    ],
+  ]);
+
+  /** The hot route for a plain request, or undefined. */
+  function match(req: IncomingMessage): HotRoute | undefined {
+    if (req.method !== 'GET') return undefined;
+    const route = routes.get(req.url ?? '');
+    if (!route || NOT_PLAIN.some((header) => req.headers[header] !== undefined)) return undefined;
+    return route;
+  }
+
+  function write(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number): void {
+    startAccessLog(deps.logger, req, res, req.url ?? '', started);
+    const claim = deps.claims.refreshedCookie(req, answer.claimEmail);
+    res.statusCode = 200;
+    const json = JSON.stringify(answer.body);
+    if (answer.format === 'express') {
+      // What `res.json` → `res.send` write for a GET: a charset, the length and a weak ETag.
+      const body = Buffer.from(json, 'utf8');
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', body.length);
+      res.setHeader('ETag', etag(body, { weak: true }));
+      if (claim) res.setHeader('Set-Cookie', claim);
+      res.end(body);
+    } else {
+      // src/fu-auth/http/send.ts: no charset, Node adds the length.
+      res.setHeader('content-type', 'application/json');
+      if (claim) res.setHeader('Set-Cookie', claim);
+      res.end(json);
+    }
+  }
+
+  return {
+    match,
+    /**
+     * Serves a matched request and resolves true, or resolves false having written nothing (the
+     * request is then the app's). The touch of a legacy session comes before the answer: if it
+     * fails, the app gets the request.
+     */
+    async serve(route: HotRoute, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+      const started = Date.now();
+      let answer: Answer | null;
+      try {
+        answer = await route(req);
+        if (answer?.legacySession) await deps.legacySessions.touch(answer.legacySession);
+      } catch {
+        return false; // the app meets the same failure and answers it as it always does
+      }
+      if (!answer) return false;
+      write(req, res, answer, started);
+      return true;
+    },
+  };
+}
+
+export type HotPaths = ReturnType<typeof createHotPaths>;
+
+/** The monolith's request listener: hot paths first, the Express app for everything else. */
+export function withHotPaths(hot: HotPaths, app: RequestListener): RequestListener {
+  return (req, res) => {
+    const route = hot.match(req);
+    if (!route) return void app(req, res);
+    void hot.serve(route, req, res).then((served) => {
+      if (!served) app(req, res);
+    });
+  };
+}
