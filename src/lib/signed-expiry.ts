@@ -60,14 +60,46 @@ export function verifyExpiring(
   value: string | undefined,
   nowSeconds: number,
 ): SignedExpiry | null {
-  const match = value === undefined ? null : patternOf(format).exec(value);
+  if (value === undefined) return null;
+  const known = verifiedOf(format);
+  const key = `${JSON.stringify(secrets)}${value}`;
+  let verified = known.get(key) ?? null;
+  if (!verified) {
+    verified = checkMac(format, secrets, value);
+    if (!verified) return null;
+    if (known.size >= REMEMBERED_MAX) known.clear();
+    known.set(key, verified);
+  }
+  return verified.expires > nowSeconds ? verified : null;
+}
+
+/**
+ * Whether a value is well formed and MACed with one of the secrets is pure: once right it stays
+ * right, only its expiry moves. Every request of a session carries the same claim, and the HMAC
+ * was the dearest part of an authenticated request's own work, so values that verified are
+ * remembered per format: a bounded map, emptied when full. Values that fail are never kept, so
+ * an attacker's garbage costs a HMAC each, as before, and no memory.
+ */
+const REMEMBERED_MAX = 10_000;
+const remembered = new WeakMap<SignedExpiryFormat, Map<string, SignedExpiry>>();
+function verifiedOf(format: SignedExpiryFormat): Map<string, SignedExpiry> {
+  let known = remembered.get(format);
+  if (!known) remembered.set(format, (known = new Map()));
+  return known;
+}
+
+function checkMac(
+  format: SignedExpiryFormat,
+  secrets: readonly string[],
+  value: string,
+): SignedExpiry | null {
+  const match = patternOf(format).exec(value);
   if (!match) return null;
   const [, payload, expiresText, signature] = match as unknown as [string, string, string, string];
   const expires = Number(expiresText);
-  // SECURITY: check every secret in constant time before looking at the expiry.
+  // SECURITY: check every secret in constant time.
   const valid = secrets
     .map((secret) => constantTimeEqual(signature, mac(format, secret, payload, expires)))
     .some(Boolean);
-  if (!valid || expires <= nowSeconds) return null;
-  return { payload, expires };
+  return valid ? Object.freeze({ payload, expires }) : null;
 }

@@ -6,6 +6,7 @@ import { ROUTE_COOKIE } from '../lib/contracts/cookies.js';
 import { signRouteClaim, verifyRouteClaim } from '../lib/contracts/route-claim.js';
 import type { Clock } from '../lib/clock.js';
 import { readCookieValue } from '../lib/http/cookies.js';
+import { boundedMemo } from '../lib/bounded-memo.js';
 import { canonicalEmail } from '../lib/identity/canonical-email.js';
 
 export interface RouteClaimSettings {
@@ -30,6 +31,8 @@ export type RouteClaims = ReturnType<typeof createRouteClaims>;
  */
 export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock }) {
   const decisions = new WeakMap<Response, Decision>();
+  // Every authenticated response compares the claim with the account's canonical e-mail.
+  const canonical = boundedMemo(canonicalEmail);
   const nowSeconds = () => Math.floor(settings.clock.now().getTime() / 1000);
   const attributes = {
     httpOnly: true,
@@ -60,7 +63,7 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
   }
 
   const claimFor = (email: string): Decision => ({
-    set: canonicalEmail(email),
+    set: canonical(email),
     expires: nowSeconds() + settings.ttlSeconds,
   });
 
@@ -79,7 +82,7 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     const claim = verifyRouteClaim([settings.secret], value, now);
     return (
       !claim ||
-      claim.email !== canonicalEmail(email) ||
+      claim.email !== canonical(email) ||
       claim.expires - now < settings.ttlSeconds / 2
     );
   }

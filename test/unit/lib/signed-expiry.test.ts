@@ -30,6 +30,30 @@ describe('signed expiring values (one format)', () => {
     expect(verifyExpiring(A, ['secret'], undefined, 1)).to.equal(null);
   });
 
+  it('when a value verified once is asked again, then it is still checked for expiry, secrets and format', () => {
+    const value = signExpiring(A, 'remembered', { payload: 'mem', expires: 3000 });
+    expect(verifyExpiring(A, ['remembered'], value, 1)).to.deep.equal({
+      payload: 'mem',
+      expires: 3000,
+    });
+    // Remembered after the first verification: a later call still applies every rule.
+    expect(verifyExpiring(A, ['remembered'], value, 2999)).to.not.equal(null);
+    expect(verifyExpiring(A, ['remembered'], value, 3000)).to.equal(null);
+    expect(verifyExpiring(A, ['other'], value, 1)).to.equal(null);
+    expect(verifyExpiring(A, ['other', 'x'], value, 1)).to.equal(null);
+    expect(verifyExpiring(B, ['remembered'], value, 1)).to.equal(null);
+    expect(verifyExpiring(A, ['remembered'], value.replace('mem', 'mex'), 1)).to.equal(null);
+  });
+
+  it('when more values verify than are remembered, then each still verifies', () => {
+    const values = Array.from({ length: 10_050 }, (_, i) =>
+      signExpiring(A, 's', { payload: 'many', expires: 5000 + i }),
+    );
+    for (const [i, value] of values.entries())
+      expect(verifyExpiring(A, ['s'], value, 1)?.expires).to.equal(5000 + i);
+    expect(verifyExpiring(A, ['s'], values[0], 1)?.expires).to.equal(5000);
+  });
+
   it('when the secret rotates, then a value signed by any listed secret verifies', () => {
     const old = signExpiring(A, 'old', { payload: 'abc', expires: 2000 });
     expect(verifyExpiring(A, ['new', 'old'], old, 1)?.payload).to.equal('abc');
