@@ -1,17 +1,21 @@
 /**
- * The distinct client addresses behind the new arm's recent 5xx answers: an address → the last
+ * The distinct clients (addresses, an IPv6 /64 as one) behind the new arm's recent 5xx answers: an address → the last
  * second it saw one. The guard needs errors from more than one address before it acts, so one
  * client (however many requests it sends) cannot roll the rollout back. Bounded: past `cap`
  * addresses the stalest is forgotten (only "more than one" matters).
  */
 import type { Clock } from '../../src/lib/clock.js';
+import { clientKey } from '../../src/rate-limit/client-key.js';
 
 export function createErrorClients(windowSeconds: number, clock: Clock, cap = 64) {
   let last = new Map<string, number>();
   const nowSecond = () => Math.floor(clock.now().getTime() / 1000);
 
   return {
-    record(client: string): void {
+    record(address: string): void {
+      // One client however its address is spelt or wherever in its IPv6 /64 it moves: the rate
+      // limits' rule (src/rate-limit/client-key.ts).
+      const client = clientKey(address);
       last.delete(client); // re-inserted last: Map order is recency order
       last.set(client, nowSecond());
       if (last.size > cap) last.delete(last.keys().next().value!);

@@ -68,6 +68,24 @@ describe('guard', () => {
     expect(writes).to.have.length(1);
   });
 
+  it('when the errors come from many addresses of one IPv6 /64, or one address spelt two ways, then they are one client', async () => {
+    const { guard, writes, answer } = harness();
+    for (let i = 1; i < 100; i++) answer('new', 500, `2001:db8:1:2::${i.toString(16)}`);
+    await guard.settled();
+    expect(writes).to.deep.equal([]);
+    expect(guard.status().error_clients).to.equal(1);
+    answer('new', 500, '2001:db8:1:3::1');
+    await guard.settled();
+    expect(writes).to.have.length(1);
+
+    const mapped = harness();
+    for (let i = 0; i < 30; i++)
+      mapped.answer('new', 500, i % 2 ? '203.0.113.7' : '::ffff:203.0.113.7');
+    await mapped.guard.settled();
+    expect(mapped.writes).to.deep.equal([]);
+    expect(mapped.guard.status().error_clients).to.equal(1);
+  });
+
   it('when a 4xx or a success comes from another address, then it is no second error client', async () => {
     const { guard, writes, answer } = harness();
     for (let i = 0; i < 30; i++) answer('new', 500, '203.0.113.7');
