@@ -163,6 +163,32 @@ describe('snapshot seeder and dedupe', () => {
     expect((await snapshots.verify('text-form'))[0]).to.match(/^users: /);
   });
 
+  it('when a manifest holds row-hash checksums taken at capture (before row-writer proofs), then verify and restore check it that way', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    const manifest = await snapshots.create('row-hashes');
+    const tables: Record<string, unknown> = {};
+    for (const { name } of SNAPSHOT_TABLES) {
+      const { writer: _writer, ...rest } = manifest.tables[name]!;
+      const f = await tableFigures(db.sequelize, name, undefined, {
+        method: 'row-hash',
+        columns: rest.columns,
+      });
+      tables[name] = { ...rest, ...f, method: 'row-hash' };
+    }
+    await db.sequelize.query(
+      `UPDATE authshift_snapshots.manifest SET tables = :tables::jsonb WHERE label = 'row-hashes'`,
+      { replacements: { tables: JSON.stringify(tables) } },
+    );
+    expect(await snapshots.verify('row-hashes')).to.deep.equal([]);
+    await db.sequelize.query(`UPDATE users SET full_name = 'damaged'`);
+    expect((await snapshots.restore('row-hashes')).label).to.equal('row-hashes');
+    await db.sequelize.query(
+      `UPDATE authshift_snapshots."row-hashes__users" SET full_name = 'x' WHERE id = :id`,
+      { replacements: { id: data.legacy[1]!.id } },
+    );
+    expect((await snapshots.verify('row-hashes'))[0]).to.match(/^users: .* checksum/);
+  });
+
   it('when a snapshot table is tampered with, then verify names it and restore refuses', async () => {
     const snapshots = createSnapshotService(db.sequelize);
     await snapshots.create('tampered');
