@@ -19,8 +19,6 @@ import { listBody } from '../contacts/contacts-router.js';
 import type { ContactRepository } from '../contacts/contact-repository.js';
 import { refusalOf, type Authenticator } from '../fu-auth/authenticator.js';
 import { userRead } from '../fu-auth/http/send.js';
-import { LEGACY_SESSION_COOKIE } from '../lib/contracts/cookies.js';
-import { readCookieValue } from '../lib/http/cookies.js';
 import { startAccessLog } from '../lib/http/request-logger.js';
 import type { Logger } from '../lib/logger.js';
 import { accountPublicUser } from '../sessions/account.js';
@@ -48,9 +46,11 @@ interface Answer {
   body: unknown;
   /** The e-mail of the routing claim the answer refreshes (src/sessions/route-claims.ts). */
   claimEmail: string;
-  /** The legacy session the request carried: express-session touches it when the answer ends. */
-  legacySession: LegacySessionRead | null;
+  /** The stored legacy session the request carried: express-session touches it at the end. */
+  touch: LoadedSession | null;
 }
+
+type LoadedSession = Extract<LegacySessionRead, { kind: 'loaded' }>;
 
 type HotRoute = (req: IncomingMessage) => Promise<Answer | null>;
 
@@ -70,24 +70,21 @@ const NOT_PLAIN = [
 
 export function createHotPaths(deps: HotPathsDeps) {
   /**
-   * The portable session of `/auth/*` and `/api/*` (src/sessions/session-resolver.ts): a legacy
-   * session is read as express-session and passport would, and must resolve; the resolver then
-   * goes through every credential in its fixed order, as `requireSession` does.
+   * The portable session of `/auth/*` and `/api/*` (src/sessions/session-resolver.ts): the legacy
+   * session is read as express-session and passport would (a session they would change is the
+   * app's), then the resolver goes through every credential in its fixed order, as
+   * `requireSession` does.
    */
   async function portableSession(
     req: IncomingMessage,
-  ): Promise<{ session: ResolvedSession; legacySession: LegacySessionRead | null } | null> {
-    const carriesLegacy = readCookieValue(req.headers.cookie, LEGACY_SESSION_COOKIE)?.startsWith(
-      's:',
-    );
-    const legacySession = carriesLegacy ? await deps.legacySessions.read(req) : null;
-    if (carriesLegacy && !legacySession) return null;
+  ): Promise<{ session: ResolvedSession; touch: LoadedSession | null } | null> {
+    const legacy = await deps.legacySessions.read(req);
+    if (legacy.kind === 'changed') return null;
+    const user = legacy.kind === 'loaded' ? legacy.user : null;
     const session = await deps.resolve(
-      legacySession
-        ? { headers: req.headers, user: legacySession.user, isAuthenticated: () => true }
-        : { headers: req.headers },
+      user ? { headers: req.headers, user, isAuthenticated: () => true } : { headers: req.headers },
     );
-    return session ? { session, legacySession } : null;
+    return session ? { session, touch: legacy.kind === 'loaded' ? legacy : null } : null;
   }
 
   const routes = new Map<string, HotRoute>([
@@ -101,7 +98,7 @@ export function createHotPaths(deps: HotPathsDeps) {
           format: 'fastapi',
           body: userRead(user),
           claimEmail: user.email,
-          legacySession: null,
+          touch: null,
         };
       },
     ],
@@ -110,9 +107,8 @@ export function createHotPaths(deps: HotPathsDeps) {
       async (req) => {
         const found = await portableSession(req);
         if (!found) return null;
-        const { session, legacySession } = found;
-        const body = meBody(session.account);
-        return { format: 'express', body, claimEmail: body.user.email, legacySession };
+        const body = meBody(found.session.account);
+        return { format: 'express', body, claimEmail: body.user.email, touch: found.touch };
       },
     ],
     [
@@ -120,12 +116,12 @@ export function createHotPaths(deps: HotPathsDeps) {
       async (req) => {
         const found = await portableSession(req);
         if (!found) return null;
-        const { session, legacySession } = found;
+        const { session, touch } = found;
         return {
           format: 'express',
           body: await listBody(deps.contacts, principalOf(session)),
           claimEmail: accountPublicUser(session.account).email,
-          legacySession,
+          touch,
         };
       },
     ],
@@ -139,8 +135,7 @@ export function createHotPaths(deps: HotPathsDeps) {
     return route;
   }
 
-  function write(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number): void {
-    startAccessLog(deps.logger, req, res, req.url ?? '', started);
+  function write(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
     const claim = deps.claims.refreshedCookie(req, answer.claimEmail);
     res.statusCode = 200;
     const json = JSON.stringify(answer.body);
@@ -163,22 +158,31 @@ export function createHotPaths(deps: HotPathsDeps) {
   return {
     match,
     /**
-     * Serves a matched request and resolves true, or resolves false having written nothing (the
-     * request is then the app's). The touch of a legacy session comes before the answer: if it
-     * fails, the app gets the request.
+     * Serves a matched request and resolves true, or resolves false having sent nothing (the
+     * request is then the app's, with this request id and start). It never rejects. The touch of
+     * a legacy session comes before the answer: if it fails, the app gets the request.
      */
     async serve(route: HotRoute, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-      const started = Date.now();
-      let answer: Answer | null;
+      // The access line is armed first, as the app's is: a client that hangs up still gets one.
+      const log = startAccessLog(deps.logger, req, res, req.url ?? '');
       try {
-        answer = await route(req);
-        if (answer?.legacySession) await deps.legacySessions.touch(answer.legacySession);
-      } catch {
-        return false; // the app meets the same failure and answers it as it always does
+        const answer = await route(req);
+        if (answer?.touch) await deps.legacySessions.touch(answer.touch);
+        if (answer) {
+          write(req, res, answer);
+          return true;
+        }
+      } catch (error) {
+        // The app meets the same failure and answers it as it always does; this line says the
+        // hot path could not (a bug here would otherwise only show as the app's extra work).
+        deps.logger.warn({ err: error, req: { id: log.id } }, 'hot path failed; the app answers');
+        if (res.headersSent) {
+          res.destroy();
+          return true;
+        }
       }
-      if (!answer) return false;
-      write(req, res, answer, started);
-      return true;
+      log.handOver();
+      return false;
     },
   };
 }
@@ -190,8 +194,12 @@ export function withHotPaths(hot: HotPaths, app: RequestListener): RequestListen
   return (req, res) => {
     const route = hot.match(req);
     if (!route) return void app(req, res);
-    void hot.serve(route, req, res).then((served) => {
-      if (!served) app(req, res);
-    });
+    void hot.serve(route, req, res).then(
+      (served) => {
+        if (!served) app(req, res);
+      },
+      // `serve` never rejects; were it to, the request must still end, not hang or crash.
+      () => (res.headersSent ? res.destroy() : app(req, res)),
+    );
   };
 }

@@ -49,6 +49,9 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
   const hotLog = memoryLogger('info');
   const credentials = {} as Record<CredentialKind, Headers>;
   let email = '';
+  let password = '';
+  const sidOf = (cookie: string) =>
+    decodeURIComponent(cookie.split('=')[1]!).slice(2).split('.')[0]!;
 
   before(async () => {
     // A clock that stands still: both servers sign the same routing claim.
@@ -64,6 +67,7 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
     monolith = await serve(withHotPaths(hot, counted));
     const person = await createLegacyUser(deps.sequelize);
     email = person.email;
+    password = person.password;
     for (const kind of [
       'legacy session',
       'facade session',
@@ -144,9 +148,7 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
   });
 
   it('when a legacy session is used, then its expiry is renewed as express-session renews it', async () => {
-    const sid = decodeURIComponent(credentials['legacy session'].cookie!.split('=')[1]!)
-      .slice(2)
-      .split('.')[0]!;
+    const sid = sidOf(credentials['legacy session'].cookie!);
     const expiry = async () => {
       const [row] = await deps.sequelize.query<{ seconds: number }>(
         'SELECT extract(epoch FROM expire - now())::float8 AS seconds FROM session WHERE sid = $1',
@@ -213,13 +215,64 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
     expect(wire(fromMonolith)).to.deep.equal(wire(fromApp));
   });
 
-  it('when reading the credential fails, then nothing is written and the app answers', async () => {
-    const app = createExpressApp(deps);
+  const stale: [string, () => Promise<string>][] = [
+    ['a bad signature', async () => 'crm.sid=s:abc.def'],
+    [
+      'an expired session',
+      async () => {
+        const cookie = await mintCredential(appOnly.url, 'legacy session', email, password);
+        await deps.sequelize.query(
+          "UPDATE session SET expire = now() - interval '1 second' WHERE sid = $1",
+          {
+            bind: [sidOf(cookie.cookie!)],
+          },
+        );
+        return cookie.cookie!;
+      },
+    ],
+    [
+      'a session without a login',
+      async () => {
+        const cookie = await mintCredential(appOnly.url, 'legacy session', email, password);
+        await deps.sequelize.query(
+          "UPDATE session SET sess = sess::jsonb - 'passport' WHERE sid = $1",
+          { bind: [sidOf(cookie.cookie!)] },
+        );
+        return cookie.cookie!;
+      },
+    ],
+  ];
+  for (const [what, session] of stale) {
+    it(`when a legacy session cookie with ${what} comes with a good bearer, then it is still answered without Express`, async () => {
+      const headers = combine({ cookie: await session() }, credentials['bearer JWT']);
+      const { fromApp, fromMonolith, appCalled } = await both('/api/contacts', headers);
+      expect(appCalled).to.equal(0);
+      expect(fromApp.status).to.equal(200);
+      expect(wire(fromMonolith)).to.deep.equal(wire(fromApp));
+    });
+  }
+
+  it('when the legacy session belongs to a disabled user, then the app answers (passport drops the login)', async () => {
+    const other = await createLegacyUser(deps.sequelize);
+    const cookie = await mintCredential(appOnly.url, 'legacy session', other.email, other.password);
+    await deps.sequelize.query('UPDATE users SET is_active = 0 WHERE id = $1', {
+      bind: [other.id],
+    });
+    const before = appCalls;
+    const res = await rawSend(`${monolith.url}/auth/me`, { method: 'GET', headers: cookie });
+    expect(appCalls - before).to.equal(1);
+    expect(res.status).to.equal(401);
+  });
+
+  it('when reading the credential fails, then nothing is written, the app answers with the same request id and a warning says so', async () => {
+    const app = createExpressApp({ ...deps, logger: hotLog.logger });
     let called = 0;
     const failing = createHotPaths({
       ...hotPathsDeps(deps),
+      logger: hotLog.logger,
       resolve: () => Promise.reject(new Error('the database went away')),
     });
+    const logged = hotLog.lines().length;
     const server = await serve(
       withHotPaths(failing, (req, res) => {
         called += 1;
@@ -234,6 +287,15 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
       expect(called).to.equal(1);
       expect(res.status).to.equal(200);
       expect(JSON.parse(res.text).user.email).to.equal(email.toLowerCase());
+      const id = res.headers['x-request-id'];
+      const lines = hotLog
+        .lines()
+        .slice(logged)
+        .map((l) => JSON.parse(l) as { msg: string; req: { id: string } });
+      expect(lines.map((l) => [l.msg, l.req.id])).to.deep.equal([
+        ['hot path failed; the app answers', id],
+        ['request completed', id],
+      ]);
     } finally {
       await server.close();
     }

@@ -13,6 +13,19 @@ declare module 'express-serve-static-core' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A request's id and start, when work on it began before the Express app got it (src/hot-paths). */
+const begun = new WeakMap<IncomingMessage, { id: string; started: number }>();
+
+export interface AccessLog {
+  id: string;
+  started: number;
+  /**
+   * Hands the request on without a line: the listeners and the `x-request-id` header go, and the
+   * next access log of the request (the Express app's) keeps this id and start.
+   */
+  handOver(): void;
+}
+
 /**
  * Access log line per request, with a request id taken from `x-request-id` when it is sane, and
  * the URL's token parameters redacted.
@@ -21,18 +34,20 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * to the process logger when the response is done. Unlike pino-http it makes no child logger per
  * request (which serialises the request up front whether or not a line is written), so a request
  * at a level that writes no line costs only its id.
- * Returns the request's id; sets the `x-request-id` response header (the response's first).
+ * Sets the `x-request-id` response header (the response's first).
  */
 export function startAccessLog(
   logger: Logger,
   req: IncomingMessage,
   res: ServerResponse,
   url: string,
-  /** When the request began, if it was already being worked on (src/hot-paths). */
-  started = Date.now(),
-): string {
+): AccessLog {
   const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const earlier = begun.get(req);
+  const id =
+    earlier?.id ??
+    (typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID());
+  const started = earlier?.started ?? Date.now();
   res.setHeader('x-request-id', id);
   const done = () => {
     res.removeListener('finish', done);
@@ -54,13 +69,22 @@ export function startAccessLog(
   };
   res.on('finish', done);
   res.on('close', done);
-  return id;
+  return {
+    id,
+    started,
+    handOver() {
+      res.removeListener('finish', done);
+      res.removeListener('close', done);
+      res.removeHeader('x-request-id');
+      begun.set(req, { id, started });
+    },
+  };
 }
 
 /** The access log as the Express app's first middleware (`req.id` for the handlers). */
 export function createRequestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    req.id = startAccessLog(logger, req, res, req.originalUrl);
+    req.id = startAccessLog(logger, req, res, req.originalUrl).id;
     next();
   };
 }
