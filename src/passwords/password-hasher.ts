@@ -33,7 +33,10 @@ export interface HasherParams {
  * plus one. Exactly one per core left 3–4% of the argon2 limit unused on the 2-core machine
  * (0.86 vs 0.90 of it, see docs/benchmarks-history.md); the extra thread fills those gaps, and at
  * nice 10 it does not cost the event loop (/healthz p99 4–6 ms with 2, 3 or 4 threads). On a later
- * machine 1, 2 and 3 threads measured alike within its noise (docs/benchmarks-history.md, "a stricter login anchor").
+ * machine 1, 2 and 3 threads measured alike within its noise (docs/benchmarks-history.md, "a stricter login anchor"),
+ * and again when compared in one run (docs/benchmarks.md, "Logins: load generator, thread counts").
+ * One thread (argon2 spreads a hash's lanes over the cores itself) was not kept either: it leaves a
+ * core idle for bcrypt and PBKDF2, single-threaded, which every legacy account's first login runs.
  */
 export const DEFAULT_HASH_POOL = { threads: availableParallelism() + 1, nice: 10 };
 
