@@ -81,9 +81,7 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     const value = readCookieValue(req.headers.cookie, ROUTE_COOKIE);
     const claim = verifyRouteClaim([settings.secret], value, now);
     return (
-      !claim ||
-      claim.email !== canonical(email) ||
-      claim.expires - now < settings.ttlSeconds / 2
+      !claim || claim.email !== canonical(email) || claim.expires - now < settings.ttlSeconds / 2
     );
   }
 
