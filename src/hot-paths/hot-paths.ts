@@ -168,15 +168,16 @@ export function createHotPaths(deps: HotPathsDeps) {
       try {
         const answer = await route(req);
         if (answer?.touch) await deps.legacySessions.touch(answer.touch);
-        if (answer) {
-          write(req, res, answer);
+        // A client that hung up has its access line (armed above) and needs no answer.
+        if (answer || res.destroyed) {
+          if (answer && !res.destroyed) write(req, res, answer);
           return true;
         }
       } catch (error) {
         // The app meets the same failure and answers it as it always does; this line says the
         // hot path could not (a bug here would otherwise only show as the app's extra work).
         deps.logger.warn({ err: error, req: { id: log.id } }, 'hot path failed; the app answers');
-        if (res.headersSent) {
+        if (res.headersSent || res.destroyed) {
           res.destroy();
           return true;
         }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { RequestListener } from 'node:http';
+import net from 'node:net';
 import { QueryTypes } from 'sequelize';
 import { createExpressApp, hotPathsDeps } from '../../src/app.js';
 import { createHotPaths, withHotPaths } from '../../src/hot-paths/hot-paths.js';
@@ -262,6 +263,55 @@ describe('hot paths: the plain authenticated GETs answered without Express', () 
     const res = await rawSend(`${monolith.url}/auth/me`, { method: 'GET', headers: cookie });
     expect(appCalls - before).to.equal(1);
     expect(res.status).to.equal(401);
+  });
+
+  it('when the client hangs up before the answer, then the app never sees the request and one access line is written', async () => {
+    const lines = memoryLogger('info');
+    const app = createExpressApp(deps);
+    let called = 0;
+    let release!: () => void;
+    const closed = new Promise<void>((resolve) => (release = resolve));
+    const slow = createHotPaths({
+      ...hotPathsDeps(deps),
+      logger: lines.logger,
+      // The credential is read only after the client is gone: then it names nobody.
+      resolve: async () => {
+        await closed;
+        return null;
+      },
+    });
+    const hot = withHotPaths(slow, (req, res) => {
+      called += 1;
+      app(req, res);
+    });
+    let served!: () => void;
+    const done = new Promise<void>((resolve) => (served = resolve));
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const server = await serve((req, res) => {
+      received();
+      res.on('close', () => {
+        release();
+        // The hot path settles on a later turn than this close event.
+        setImmediate(served);
+      });
+      hot(req, res);
+    });
+    try {
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.write(
+        `GET /auth/me HTTP/1.1\r\nHost: x\r\n${'Cookie: ' + credentials['facade session'].cookie}\r\n\r\n`,
+      );
+      socket.on('error', () => {});
+      await arrived;
+      socket.destroy();
+      await done;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(called).to.equal(0);
+      expect(lines.lines().map(accessLine)).to.have.length(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('when reading the credential fails, then nothing is written, the app answers with the same request id and a warning says so', async () => {
