@@ -5,7 +5,7 @@ import { createSnapshotService } from '../src/snapshot/snapshot-service.js';
 /**
  * The reversible snapshot seeder (invariant 5). `up` captures the user tables under `--label`
  * (params.label; params.origin says which command took it, `manual` by default); `down` restores
- * that snapshot, its copies checked unchanged first and the rows written back verified, keeping the accounts and password changes made after
+ * that snapshot, re-verified by checksum, keeping the accounts and password changes made after
  * it. Run through `npm run snapshot` (and the ops commands), once per label, never recorded as
  * applied; it manages its own REPEATABLE READ transaction.
  */
@@ -23,9 +23,7 @@ const originOf = (params: Readonly<Record<string, string>>): SnapshotOrigin =>
 export const up: Migration = async ({ context: { sequelize, params, log } }) => {
   const manifest = await createSnapshotService(sequelize).create(labelOf(params), originOf(params));
   for (const [table, figures] of Object.entries(manifest.tables))
-    log(
-      `snapshot ${manifest.label}: ${table} ${figures.rows} rows${figures.writer ? `, written by transaction ${figures.writer}` : ''}`,
-    );
+    log(`snapshot ${manifest.label}: ${table} ${figures.rows} rows, checksum ${figures.checksum}`);
 };
 
 export const down: Migration = async ({ context: { sequelize, params, log } }) => {

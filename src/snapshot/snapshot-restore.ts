@@ -1,8 +1,7 @@
 /**
  * `restore`, step by step, in one REPEATABLE READ transaction that holds off every writer of the
- * user tables: check the copies unchanged since capture (one scan each, which also hashes the copy)
- * and the shape → capture password changes made since → write each table back (its rows verified
- * against the copy's hash) → align new-engine rows created since with their
+ * user tables: check the copies and the shape → capture password changes made since → write each
+ * table back (verified against its manifest) → align new-engine rows created since with their
  * restored legacy twin → re-apply the password changes → reset the id sequence → mark restored.
  * The result is one consistent state: captured rows as they were, accounts created since kept,
  * and no twin pair left disagreeing because of the restore.
@@ -17,6 +16,7 @@ import {
   SnapshotError,
   uncapturedTables,
   type Manifest,
+  type ManifestTable,
 } from './snapshot-manifest.js';
 import {
   capturePasswordChanges,
@@ -27,9 +27,7 @@ import {
 } from './snapshot-rows.js';
 import {
   columnsOf,
-  copyFigures,
   SNAPSHOT_MANIFEST_TABLE,
-  SNAPSHOT_SCHEMA,
   snapshotRelation,
   tableFigures,
   type ChecksumMethod,
@@ -52,66 +50,8 @@ export interface RestoreReport {
   twinsDisagreeing: number;
 }
 
-/** What the rows a restore writes back are compared with: a content checksum and its method. */
-interface Reference {
-  method: ChecksumMethod;
-  checksum: string;
-}
-
-type References = Partial<Record<SnapshotTableName, Reference>>;
-
-/**
- * Every copy against its manifest. `row-writer` copies: the same columns, the same row count and
- * no row written since by another transaction than the snapshot's (with `hash`, the same scan
- * takes the copy's row-hash: the reference for the restore). Older manifests: the content
- * checksum taken from the source at capture, which is also the reference.
- */
-async function inspectCopies(
-  sequelize: Sequelize,
-  manifest: Manifest,
-  t: Transaction,
-  hash: boolean,
-): Promise<{ problems: string[]; references: References }> {
-  const problems: string[] = [];
-  const references: References = {};
-  for (const {
-    table: { name },
-    figures: want,
-  } of capturedTables(manifest)) {
-    const relation = snapshotRelation(manifest.label, name);
-    if (want.method === 'row-writer') {
-      const columns = await columnsOf(sequelize, SNAPSHOT_SCHEMA, `${manifest.label}__${name}`, t);
-      if (columns.join(',') !== want.columns.join(',')) {
-        problems.push(
-          `${name}: the copy's columns (${columns.join(', ') || 'none: no copy'}) are not the manifest's (${want.columns.join(', ')})`,
-        );
-        continue;
-      }
-      const writer = want.writer ?? null;
-      const figures = await copyFigures(
-        sequelize,
-        relation,
-        t,
-        writer,
-        hash ? want.columns : undefined,
-      );
-      if (figures.rows !== want.rows || figures.rewritten > 0)
-        problems.push(
-          `${name}: ${figures.rows} rows, ${figures.rewritten} of them written after the snapshot was taken; manifest says ${want.rows} rows, all written by transaction ${writer ?? '(none)'}`,
-        );
-      else if (figures.checksum !== undefined)
-        references[name] = { method: 'row-hash', checksum: figures.checksum };
-      continue;
-    }
-    const method = want.method ?? 'row-text';
-    const figures = await tableFigures(sequelize, relation, t, { method, columns: want.columns });
-    if (figures.rows !== want.rows || figures.checksum !== want.checksum)
-      problems.push(
-        `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
-      );
-    else references[name] = { method, checksum: figures.checksum };
-  }
-  return { problems, references };
+export function hashingOf(table: ManifestTable): { method: ChecksumMethod; columns: string[] } {
+  return { method: table.method ?? 'row-text', columns: table.columns };
 }
 
 /** Empty when the copies still match their manifest; otherwise what differs. */
@@ -120,16 +60,31 @@ export async function verifyCopies(
   manifest: Manifest,
   t: Transaction,
 ): Promise<string[]> {
-  return (await inspectCopies(sequelize, manifest, t, false)).problems;
+  const problems: string[] = [];
+  for (const {
+    table: { name },
+    figures: want,
+  } of capturedTables(manifest)) {
+    const figures = await tableFigures(
+      sequelize,
+      snapshotRelation(manifest.label, name),
+      t,
+      hashingOf(want),
+    );
+    if (figures.rows !== want.rows || figures.checksum !== want.checksum)
+      problems.push(
+        `${name}: ${figures.rows} rows / checksum ${figures.checksum}, manifest says ${want.rows} / ${want.checksum}`,
+      );
+  }
+  return problems;
 }
 
-/** The copies checked (with the references the restored rows are compared with) and the shape. */
 async function checkRestorable(
   sequelize: Sequelize,
   manifest: Manifest,
   t: Transaction,
-): Promise<References> {
-  const { problems, references } = await inspectCopies(sequelize, manifest, t, true);
+): Promise<void> {
+  const problems = await verifyCopies(sequelize, manifest, t);
   if (problems.length > 0)
     throw new SnapshotError(
       'SNAPSHOT_CORRUPT',
@@ -146,7 +101,6 @@ async function checkRestorable(
         `${name} has changed shape since ${manifest.label} was taken (consolidated or rolled back since?): migrate it back to the phase the snapshot was taken in first`,
       );
   }
-  return references;
 }
 
 /** Serialises with every writer of the user tables; the phase-2 sync triggers stay quiet. */
@@ -194,7 +148,6 @@ async function restoreTable(
   sequelize: Sequelize,
   manifest: Manifest,
   table: SnapshotTable,
-  reference: Reference,
   t: Transaction,
 ): Promise<{ rewritten: number; newer: number }> {
   const want = manifest.tables[table.name]!;
@@ -209,12 +162,12 @@ async function restoreTable(
     sequelize,
     `(SELECT l.* FROM ${table.name} l JOIN ${snapshotRelation(manifest.label, table.name)} s USING (${table.key})) `,
     t,
-    { method: reference.method, columns: want.columns },
+    hashingOf(want),
   );
-  if (after.rows !== want.rows || after.checksum !== reference.checksum)
+  if (after.rows !== want.rows || after.checksum !== want.checksum)
     throw new SnapshotError(
       'SNAPSHOT_RESTORE_MISMATCH',
-      `${table.name} after restore: ${after.rows} rows / ${after.checksum}, snapshot ${want.rows} / ${reference.checksum}`,
+      `${table.name} after restore: ${after.rows} rows / ${after.checksum}, snapshot ${want.rows} / ${want.checksum}`,
     );
   return counts;
 }
@@ -275,7 +228,7 @@ export async function restoreInTransaction(
   manifest: Manifest,
   t: Transaction,
 ): Promise<RestoreReport> {
-  const references = await checkRestorable(sequelize, manifest, t);
+  await checkRestorable(sequelize, manifest, t);
   await holdOffWriters(sequelize, manifest, t);
   const later = await capturePasswordChanges(sequelize, manifest, t);
   const report: RestoreReport = {
@@ -288,7 +241,7 @@ export async function restoreInTransaction(
     twinsDisagreeing: 0,
   };
   for (const { table } of capturedTables(manifest)) {
-    const counts = await restoreTable(sequelize, manifest, table, references[table.name]!, t);
+    const counts = await restoreTable(sequelize, manifest, table, t);
     report.rewritten[table.name] = counts.rewritten;
     report.keptNewer[table.name] = counts.newer;
   }

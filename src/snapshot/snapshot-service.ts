@@ -1,7 +1,7 @@
 /**
  * The reversible snapshot (docs/design/design.md invariant 5): `create` copies `users`, `fu_users`,
  * `fu_access_tokens` and `oauth_accounts` into tables of the `authshift_snapshots` schema, all from one
- * REPEATABLE READ view, with a manifest (label, origin, time, row counts, the copies' writer, columns).
+ * REPEATABLE READ view, with a manifest (label, origin, time, row counts, checksums, columns).
  * `restore` (snapshot-restore.ts) makes every captured row byte-identical again and keeps what
  * happened after the snapshot that must not be lost; `prune` applies retention.
  * Snapshots never leave the database; nothing outside this folder reads them.
@@ -20,16 +20,17 @@ import {
 } from './snapshot-manifest.js';
 import { restoreInTransaction, verifyCopies, type RestoreReport } from './snapshot-restore.js';
 import {
+  CHECKSUM_METHOD,
   columnsOf,
   isLaterSnapshotTable,
   pinTextForm,
-  PROOF_METHOD,
   SNAPSHOT_MANIFEST_TABLE,
   SNAPSHOT_TABLES,
   snapshotRelation,
+  tableFigures,
   validLabel,
-  writerOf,
   type SnapshotTableName,
+  type TableFigures,
 } from './snapshot-sql.js';
 
 export {
@@ -39,13 +40,6 @@ export {
   type SnapshotOrigin,
 } from './snapshot-manifest.js';
 export type { RestoreReport } from './snapshot-restore.js';
-
-/** The rows a `CREATE TABLE … AS` wrote, from the result pg reports. */
-function rowCount(result: unknown): number {
-  const count = (result as { rowCount?: number | null } | null)?.rowCount;
-  if (typeof count !== 'number') throw new Error('CREATE TABLE … AS reported no row count');
-  return count;
-}
 
 /** The tables given columns, in capture order. */
 const captured = <T>(byTable: Partial<Record<SnapshotTableName, T>>): [SnapshotTableName, T][] =>
@@ -63,6 +57,41 @@ export function createSnapshotService(sequelize: Sequelize) {
       },
     );
 
+  async function checksums(
+    columns: Partial<Record<SnapshotTableName, string[]>>,
+    t: Transaction,
+  ): Promise<Partial<Record<SnapshotTableName, TableFigures>>> {
+    const out: Partial<Record<SnapshotTableName, TableFigures>> = {};
+    for (const [name, list] of captured(columns))
+      out[name] = await tableFigures(sequelize, name, t, {
+        method: CHECKSUM_METHOD,
+        columns: list,
+      });
+    return out;
+  }
+
+  /**
+   * Runs `work` on a second connection that sees exactly what `t` sees (an exported snapshot), so
+   * the checksums are computed while `t` copies: a snapshot costs about its copy, not copy plus
+   * a second full read. With a one-connection pool it runs in `t`, after the copy.
+   */
+  async function alongside<T>(t: Transaction, work: (t: Transaction) => Promise<T>): Promise<T> {
+    if ((sequelize.config.pool?.max ?? 1) < 2) return work(t);
+    const [exported] = await sequelize.query<{ id: string }>('SELECT pg_export_snapshot() AS id', {
+      type: QueryTypes.SELECT,
+      transaction: t,
+    });
+    return sequelize.transaction(
+      { isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ, readOnly: true },
+      async (reader) => {
+        await sequelize.query(`SET TRANSACTION SNAPSHOT '${exported!.id}'`, {
+          transaction: reader,
+        });
+        return work(reader);
+      },
+    );
+  }
+
   async function copyTables(
     label: string,
     origin: SnapshotOrigin,
@@ -76,24 +105,22 @@ export function createSnapshotService(sequelize: Sequelize) {
       // A database not yet migrated to a later table has none to capture (no columns: no table).
       if (list.length > 0 || !isLaterSnapshotTable(name)) columns[name] = list;
     }
-    // The proof is the copy itself: its row count and the transaction that wrote every row (no
-    // second read of the source, which cost about as much as the copy).
+    const copy = async () => {
+      for (const [name] of captured(columns))
+        await sequelize.query(
+          `CREATE TABLE ${snapshotRelation(label, name)} AS SELECT * FROM ${name}`,
+          {
+            transaction: t,
+          },
+        );
+    };
+    const [, sums] = await Promise.all([
+      copy(),
+      alongside(t, (reader) => checksums(columns, reader)),
+    ]);
     const tables: Partial<Record<SnapshotTableName, ManifestTable>> = {};
-    for (const [name, list] of captured(columns)) {
-      const relation = snapshotRelation(label, name);
-      const [, result] = await sequelize.query(
-        `CREATE TABLE ${relation} AS SELECT * FROM ${name}`,
-        {
-          transaction: t,
-        },
-      );
-      tables[name] = {
-        rows: rowCount(result),
-        writer: await writerOf(sequelize, relation, t),
-        columns: list,
-        method: PROOF_METHOD,
-      };
-    }
+    for (const [name, list] of captured(columns))
+      tables[name] = { ...sums[name]!, columns: list, method: CHECKSUM_METHOD };
     const [row] = await sequelize.query<{ taken_at: Date }>(
       `INSERT INTO ${SNAPSHOT_MANIFEST_TABLE} (label, taken_at, origin, tables)
        VALUES (:label, now(), :origin, :tables::jsonb) RETURNING taken_at`,

@@ -3,10 +3,9 @@ import {
   SNAPSHOT_MANIFEST_TABLE,
   SNAPSHOT_SCHEMA,
   type ChecksumMethod,
-  type ProofMethod,
 } from '../lib/contracts/snapshot-manifest.js';
 
-export { SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_SCHEMA, type ChecksumMethod, type ProofMethod };
+export { SNAPSHOT_MANIFEST_TABLE, SNAPSHOT_SCHEMA, type ChecksumMethod };
 
 /**
  * The tables a snapshot captures, each with its key (and `unique`: a second key the restore checks
@@ -50,8 +49,7 @@ export interface TableFigures {
   checksum: string;
 }
 
-/** How snapshots taken now prove their copies unchanged (see ProofMethod). */
-export const PROOF_METHOD: ProofMethod = 'row-writer';
+export const CHECKSUM_METHOD: ChecksumMethod = 'row-hash';
 
 // information_schema data types whose default hash opclass has an extended (64-bit) function;
 // any other column (json, …) is hashed by its text form.
@@ -102,58 +100,6 @@ export async function tableFigures(
     { type: QueryTypes.SELECT, transaction },
   );
   return { rows: Number(row?.rows ?? 0), checksum: row?.checksum ?? '0' };
-}
-
-/**
- * The transaction that wrote a fresh copy, as every row's `xmin` holds it (null: the copy is empty).
- * Read from the copy itself, so a copy written in a subtransaction gives that one's id.
- */
-export async function writerOf(
-  sequelize: Sequelize,
-  relation: string,
-  transaction: Transaction,
-): Promise<string | null> {
-  const [row] = await sequelize.query<{ writer: string }>(
-    `SELECT xmin::text AS writer FROM ${relation} LIMIT 1`,
-    { type: QueryTypes.SELECT, transaction },
-  );
-  return row?.writer ?? null;
-}
-
-export interface CopyFigures {
-  rows: number;
-  /** Rows whose version another transaction than the writer made (UPDATE, INSERT, a rewrite). */
-  rewritten: number;
-  /** With `hashColumns`: the `row-hash` checksum of the copy's rows. */
-  checksum?: string;
-}
-
-/**
- * One sequential scan of a `row-writer` copy: its row count, the rows not written by `writer`
- * (xmin compared as xid: the 32 bits a row carries, which VACUUM FREEZE, VACUUM FULL and CLUSTER
- * keep), and, given columns, the `row-hash` checksum of its content.
- */
-export async function copyFigures(
-  sequelize: Sequelize,
-  relation: string,
-  transaction: Transaction,
-  writer: string | null,
-  hashColumns?: string[],
-): Promise<CopyFigures> {
-  const checksum = hashColumns
-    ? `, COALESCE(sum(${rowHashExpression('t', hashColumns)}), 0)::text AS checksum`
-    : '';
-  const [row] = await sequelize.query<{ rows: string; rewritten: string; checksum?: string }>(
-    `SELECT count(*) AS rows,
-            count(*) FILTER (WHERE t.xmin IS DISTINCT FROM CAST(:writer AS xid)) AS rewritten${checksum}
-       FROM ${relation} t`,
-    { replacements: { writer }, type: QueryTypes.SELECT, transaction },
-  );
-  return {
-    rows: Number(row?.rows ?? 0),
-    rewritten: Number(row?.rewritten ?? 0),
-    ...(hashColumns ? { checksum: row?.checksum ?? '0' } : {}),
-  };
 }
 
 export async function pinTextForm(sequelize: Sequelize, transaction: Transaction): Promise<void> {
