@@ -5,7 +5,7 @@
  * addresses the stalest is forgotten (only "more than one" matters).
  */
 import type { Clock } from '../../src/lib/clock.js';
-import { clientKey } from '../../src/rate-limit/client-key.js';
+import { clientKey } from '../../src/lib/net/client-key.js';
 
 export function createErrorClients(windowSeconds: number, clock: Clock, cap = 64) {
   let last = new Map<string, number>();
@@ -14,7 +14,7 @@ export function createErrorClients(windowSeconds: number, clock: Clock, cap = 64
   return {
     record(address: string): void {
       // One client however its address is spelt or wherever in its IPv6 /64 it moves: the rate
-      // limits' rule (src/rate-limit/client-key.ts).
+      // limits' rule (src/lib/net/client-key.ts).
       const client = clientKey(address);
       last.delete(client); // re-inserted last: Map order is recency order
       last.set(client, nowSecond());

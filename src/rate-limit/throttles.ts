@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/load-config.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { canonicalEmail } from '../lib/identity/canonical-email.js';
-import { clientKey } from './client-key.js';
+import { clientKey } from '../lib/net/client-key.js';
 import type { RateLimiter, Verdict } from './rate-limiter.js';
 
 /**
