@@ -103,15 +103,29 @@ async function checkRestorable(
   }
 }
 
-/** Serialises with every writer of the user tables; the phase-2 sync triggers stay quiet. */
-async function holdOffWriters(
+/**
+ * The tables a restore of `manifest` holds, in the order their writers take them (the user tables
+ * before the links that point at them), among `existing` (a table the phase does not have is
+ * the shape check's to refuse, with its reason).
+ */
+export function restoreLocks(manifest: Manifest, existing: ReadonlySet<string>): string[] {
+  return capturedTables(manifest)
+    .map(({ table }) => table.name)
+    .filter((name) => existing.has(name));
+}
+
+/**
+ * Serialises with every writer of the user tables. It must be the restore transaction's first
+ * query: a REPEATABLE READ transaction sees the data as of its first query, and an account
+ * committed between that query and this lock would be invisible to the restore, then lost with
+ * the old `users` table when the rebuilt one is swapped in.
+ */
+export async function holdOffWriters(
   sequelize: Sequelize,
-  manifest: Manifest,
+  tables: readonly string[],
   t: Transaction,
 ): Promise<void> {
-  await sequelize.query(SYNC_GUARD, { transaction: t });
-  // The user tables before the links that point at them, the order their writers take them in.
-  const tables = capturedTables(manifest).map(({ table }) => table.name);
+  if (tables.length === 0) return;
   await sequelize.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`, {
     transaction: t,
   });
@@ -222,14 +236,17 @@ async function markRestored(sequelize: Sequelize, label: string, t: Transaction)
   );
 }
 
-/** The restore transaction's steps, in order (the caller owns the transaction). */
+/**
+ * The restore transaction's steps, in order (the caller owns the transaction and has taken
+ * `holdOffWriters` as its first query). The phase-2 sync triggers stay quiet.
+ */
 export async function restoreInTransaction(
   sequelize: Sequelize,
   manifest: Manifest,
   t: Transaction,
 ): Promise<RestoreReport> {
+  await sequelize.query(SYNC_GUARD, { transaction: t });
   await checkRestorable(sequelize, manifest, t);
-  await holdOffWriters(sequelize, manifest, t);
   const later = await capturePasswordChanges(sequelize, manifest, t);
   const report: RestoreReport = {
     label: manifest.label,

@@ -18,7 +18,13 @@ import {
   type ManifestTable,
   type SnapshotOrigin,
 } from './snapshot-manifest.js';
-import { restoreInTransaction, verifyCopies, type RestoreReport } from './snapshot-restore.js';
+import {
+  holdOffWriters,
+  restoreInTransaction,
+  restoreLocks,
+  verifyCopies,
+  type RestoreReport,
+} from './snapshot-restore.js';
 import {
   CHECKSUM_METHOD,
   columnsOf,
@@ -56,6 +62,20 @@ export function createSnapshotService(sequelize: Sequelize) {
         return work(t);
       },
     );
+
+  /** Which of the captured tables exist now (a phase lacks some). */
+  async function userTables(t?: Transaction): Promise<Set<string>> {
+    const rows = await sequelize.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c
+        WHERE c.relkind = 'r' AND c.relname IN (:names) AND pg_table_is_visible(c.oid)`,
+      {
+        replacements: { names: SNAPSHOT_TABLES.map(({ name }) => name) },
+        type: QueryTypes.SELECT,
+        ...(t ? { transaction: t } : {}),
+      },
+    );
+    return new Set(rows.map(({ name }) => name));
+  }
 
   async function checksums(
     columns: Partial<Record<SnapshotTableName, string[]>>,
@@ -175,9 +195,19 @@ export function createSnapshotService(sequelize: Sequelize) {
       repeatable(async (t) => verifyCopies(sequelize, await readManifest(sequelize, label, t), t)),
 
     async restore(label: string): Promise<RestoreReport> {
+      // Which tables to hold is known before the transaction, so that holding them is its first
+      // query (src/snapshot/snapshot-restore.ts, holdOffWriters).
+      const locks = restoreLocks(await readManifest(sequelize, label), await userTables());
       const report = await repeatable(async (t) => {
+        await holdOffWriters(sequelize, locks, t);
         await excludeCutover(sequelize, t, 'restore');
-        return restoreInTransaction(sequelize, await readManifest(sequelize, label, t), t);
+        const manifest = await readManifest(sequelize, label, t);
+        if (restoreLocks(manifest, await userTables(t)).join() !== locks.join())
+          throw new SnapshotError(
+            'SNAPSHOT_SHAPE',
+            `the tables changed while the restore of ${label} started: re-run it`,
+          );
+        return restoreInTransaction(sequelize, manifest, t);
       });
       // users was swapped for its rebuilt copy: the keys pointing at it come back NOT VALID.
       await validateForeignKeys(sequelize, 'users', () => undefined);

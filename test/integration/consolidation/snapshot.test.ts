@@ -13,6 +13,7 @@ import {
   tableFigures,
 } from '../../../src/snapshot/snapshot-sql.js';
 import { dataFigures, type Phase1Database } from '../../helpers/consolidation.js';
+import { eventually } from '../../helpers/eventually.js';
 import { uniqueEmail } from '../../helpers/factories.js';
 import { seededPhase1, type Phase1Data, type SeededPhase1 } from '../../helpers/phase1-data.js';
 
@@ -101,6 +102,44 @@ describe('snapshot seeder and dedupe', () => {
           .send({ email: uniqueEmail('after'), password: 'after-restore-1' })
       ).status,
     ).to.equal(201);
+  });
+
+  it('when an account is committed while a restore waits for the user tables, then the restore keeps it', async () => {
+    const snapshots = createSnapshotService(db.sequelize);
+    await snapshots.create('before-late-account');
+    const other = createSequelize({ url: db.url, poolMax: 1, logger: silentLogger() });
+    try {
+      // A registration in flight: its row is written but not committed when the restore starts.
+      const writing = await other.transaction();
+      const email = uniqueEmail('late');
+      await other.query(
+        `INSERT INTO users (email, full_name, hashed_password, is_active, role)
+         VALUES (:email, 'Late', 'x', 1, 'user')`,
+        { replacements: { email }, transaction: writing },
+      );
+      const restoring = snapshots.restore('before-late-account');
+      // The restore waits for the registration's lock on users; then the registration commits.
+      await eventually(
+        async () => {
+          const [row] = await db.sequelize.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_locks
+              WHERE NOT granted AND relation = 'users'::regclass`,
+            { type: QueryTypes.SELECT },
+          );
+          return row!.waiting > 0;
+        },
+        { what: 'the restore waiting for the lock on users' },
+      );
+      await writing.commit();
+      await restoring;
+      const [kept] = await db.sequelize.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM users WHERE email = :email',
+        { replacements: { email }, type: QueryTypes.SELECT },
+      );
+      expect(kept!.n, 'the account committed during the restore').to.equal(1);
+    } finally {
+      await other.close();
+    }
   });
 
   it('when a snapshot is taken, on one connection or two, then its manifest holds the row hashes of exactly the copied rows', async () => {
