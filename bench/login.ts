@@ -28,7 +28,7 @@ import {
   type LoginRound,
 } from './support/login-load.js';
 import { startMonolith } from './support/monolith-process.js';
-import { cpuSeconds, machineTicks } from './proxy/cpu-usage.js';
+import { cpuSeconds, machineSeconds } from './proxy/cpu-usage.js';
 import { hasCommand } from './support/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -112,20 +112,18 @@ interface Measured extends Share {
 /** CPU of one process (`cpu`, in seconds) against the whole machine's over a window. */
 function cpuWindow(cpu: () => number | undefined): { end(): Share } {
   const cpu0 = cpu();
-  const machine0 = machineTicks();
+  const machine0 = machineSeconds();
   return {
     end() {
       const cpuSeconds = (cpu() ?? NaN) - (cpu0 ?? NaN);
-      const machine1 = machineTicks();
+      const machine1 = machineSeconds();
       const total = (machine1?.total ?? NaN) - (machine0?.total ?? NaN);
       const busy = (machine1?.busy ?? NaN) - (machine0?.busy ?? NaN);
-      const share = (cpuSeconds * TICKS_PER_SECOND) / total;
+      const share = cpuSeconds / total;
       return { cpuSeconds, share, others: busy / total - share };
     },
   };
 }
-
-const TICKS_PER_SECOND = 100; // USER_HZ: /proc/stat's unit
 
 const loadAverage = () =>
   os

@@ -37,16 +37,16 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 }
 
 /**
- * The whole machine's CPU ticks so far (all cores; `busy` excludes idle and I/O wait), from
+ * The whole machine's CPU seconds so far (all cores; `busy` excludes idle and I/O wait), from
  * /proc/stat, or undefined without it: a window's share of the machine a process got is its CPU
- * over the window's `total`, and what everything else took is `busy` minus that.
+ * seconds over the window's `total`, and what everything else took is `busy` minus that.
  */
-export function machineTicks(): { busy: number; total: number } | undefined {
+export function machineSeconds(): { busy: number; total: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(1).map(Number);
     const busy = user! + nice! + system! + irq! + softirq! + steal!;
-    return { busy, total: busy + idle! + iowait! };
+    return { busy: busy / TICKS_PER_SECOND, total: (busy + idle! + iowait!) / TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
