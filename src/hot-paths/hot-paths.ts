@@ -18,7 +18,7 @@ import { principalOf } from '../api/api-auth.js';
 import { listBody } from '../contacts/contacts-router.js';
 import type { ContactRepository } from '../contacts/contact-repository.js';
 import { refusalOf, type Authenticator } from '../fu-auth/authenticator.js';
-import { userRead } from '../fu-auth/http/send.js';
+import { sendJson, userRead } from '../fu-auth/http/send.js';
 import { startAccessLog } from '../lib/http/request-logger.js';
 import type { Logger } from '../lib/logger.js';
 import { accountPublicUser } from '../sessions/account.js';
@@ -136,23 +136,17 @@ export function createHotPaths(deps: HotPathsDeps) {
   }
 
   function write(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
-    const claim = deps.claims.refreshedCookie(req, answer.claimEmail);
+    // The routing claim as the app's middleware writes it: last, when the headers go out.
+    deps.claims.arm(res);
+    deps.claims.refresh(req, res, answer.claimEmail);
+    if (answer.format === 'fastapi') return sendJson(res, 200, answer.body);
+    // What `res.json` → `res.send` write for a GET: a charset, the length and a weak ETag.
+    const body = Buffer.from(JSON.stringify(answer.body), 'utf8');
     res.statusCode = 200;
-    const json = JSON.stringify(answer.body);
-    if (answer.format === 'express') {
-      // What `res.json` → `res.send` write for a GET: a charset, the length and a weak ETag.
-      const body = Buffer.from(json, 'utf8');
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', body.length);
-      res.setHeader('ETag', etag(body, { weak: true }));
-      if (claim) res.setHeader('Set-Cookie', claim);
-      res.end(body);
-    } else {
-      // src/fu-auth/http/send.ts: no charset, Node adds the length.
-      res.setHeader('content-type', 'application/json');
-      if (claim) res.setHeader('Set-Cookie', claim);
-      res.end(json);
-    }
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', body.length);
+    res.setHeader('ETag', etag(body, { weak: true }));
+    res.end(body);
   }
 
   return {

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serialize } from 'cookie';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import onHeaders from 'on-headers';
 import { ROUTE_COOKIE } from '../lib/contracts/cookies.js';
 import { signRouteClaim, verifyRouteClaim } from '../lib/contracts/route-claim.js';
@@ -26,11 +26,12 @@ export type RouteClaims = ReturnType<typeof createRouteClaims>;
  * "this request is <canonical e-mail>'s" that lets the proxy route a logged-in request by the
  * user's current policy decision. Handlers only decide (`issue`, `refresh`, `clear`); the cookie
  * is written when the headers go out, after every other cookie of the response (`middleware`
- * runs first, so its listener runs last): the session cookie stays the first Set-Cookie.
+ * runs first, so its listener runs last): the session cookie stays the first Set-Cookie. A
+ * response written without Express (src/hot-paths) is armed the same way (`arm`).
  * It is not a credential; nothing in the monolith ever reads it as one.
  */
 export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock }) {
-  const decisions = new WeakMap<Response, Decision>();
+  const decisions = new WeakMap<ServerResponse, Decision>();
   // Every authenticated response compares the claim with the account's canonical e-mail.
   const canonical = boundedMemo(canonicalEmail);
   const nowSeconds = () => Math.floor(settings.clock.now().getTime() / 1000);
@@ -57,9 +58,21 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     });
   }
 
-  function write(res: Response): void {
+  /** Adds the cookie after those already set, as Express's `res.append` does. */
+  function write(res: ServerResponse): void {
     const decision = decisions.get(res);
-    if (decision !== undefined) res.append('Set-Cookie', setCookieOf(decision));
+    if (decision === undefined) return;
+    const cookie = setCookieOf(decision);
+    const earlier = res.getHeader('Set-Cookie');
+    res.setHeader(
+      'Set-Cookie',
+      earlier === undefined ? cookie : [...[earlier].flat().map(String), cookie],
+    );
+  }
+
+  /** The decision is written when the response's headers go out. */
+  function arm(res: ServerResponse): void {
+    onHeaders(res, () => write(res));
   }
 
   const claimFor = (email: string): Decision => ({
@@ -67,7 +80,7 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
     expires: nowSeconds() + settings.ttlSeconds,
   });
 
-  function issue(res: Response, email: string): void {
+  function issue(res: ServerResponse, email: string): void {
     decisions.set(res, claimFor(email));
   }
 
@@ -87,27 +100,21 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
 
   return {
     middleware: ((_req, res, next) => {
-      onHeaders(res, () => write(res));
+      arm(res);
       next();
     }) as RequestHandler,
+
+    arm,
 
     /** A login or registration: a claim for the account's current e-mail. */
     issue,
 
     /** An authenticated response: a new claim when one is due (`refreshDue`). */
-    refresh(req: Request, res: Response, email: string): void {
+    refresh(req: Pick<IncomingMessage, 'headers'>, res: ServerResponse, email: string): void {
       if (refreshDue(req, email)) issue(res, email);
     },
 
-    /**
-     * The same decision for a response written without Express (src/hot-paths): the Set-Cookie
-     * value to send last, or undefined when the request's claim is still good.
-     */
-    refreshedCookie(req: Pick<IncomingMessage, 'headers'>, email: string): string | undefined {
-      return refreshDue(req, email) ? setCookieOf(claimFor(email)) : undefined;
-    },
-
-    clear(res: Response): void {
+    clear(res: ServerResponse): void {
       decisions.set(res, 'clear');
     },
 
@@ -115,7 +122,7 @@ export function createRouteClaims(settings: RouteClaimSettings & { clock: Clock 
      * Clears the claim only when the request carries one: `/fu_auth` logouts keep fastapi-users'
      * exact answer (no Set-Cookie) for a client that never held the claim.
      */
-    clearCarried(req: Request, res: Response): void {
+    clearCarried(req: Request, res: ServerResponse): void {
       if (readCookieValue(req.headers.cookie, ROUTE_COOKIE) !== undefined)
         decisions.set(res, 'clear');
     },

@@ -1,12 +1,13 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { FuUser } from '../store/user-store.js';
 
 /**
  * FastAPI's JSONResponse: `content-type: application/json` with no charset, compact JSON.
  * `null` bodies (202/200 "no content" routes) are sent as the literal `null`.
  */
-export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).setHeader('content-type', 'application/json');
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(body));
 }
 

@@ -18,7 +18,6 @@ const begun = new WeakMap<IncomingMessage, { id: string; started: number }>();
 
 export interface AccessLog {
   id: string;
-  started: number;
   /**
    * Hands the request on without a line: the listeners and the `x-request-id` header go, and the
    * next access log of the request (the Express app's) keeps this id and start.
@@ -71,7 +70,6 @@ export function startAccessLog(
   res.on('close', done);
   return {
     id,
-    started,
     handOver() {
       res.removeListener('finish', done);
       res.removeListener('close', done);
